@@ -1,0 +1,126 @@
+/**
+ * The one error hierarchy of xlive. Every error has a stable `code` (never reworded once shipped),
+ * a message that names the offending value, and an optional `cause`. Only the HTTP layer
+ * (core/http/problem.ts) maps codes to statuses.
+ */
+export interface XliveErrorOptions {
+  cause?: unknown;
+  /** Extra machine-readable fields, copied into problem+json (never secrets). */
+  details?: Record<string, unknown>;
+}
+
+export abstract class XliveError extends Error {
+  abstract readonly code: string;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(message: string, options: XliveErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.details = options.details;
+  }
+}
+
+export class StreamNotFoundError extends XliveError {
+  readonly code = 'STREAM_NOT_FOUND';
+}
+export class StreamBusyError extends XliveError {
+  readonly code = 'STREAM_BUSY';
+}
+export class NotFoundError extends XliveError {
+  readonly code = 'NOT_FOUND';
+}
+export class AuthenticationError extends XliveError {
+  readonly code = 'AUTHENTICATION_FAILED';
+}
+export class ForbiddenError extends XliveError {
+  readonly code = 'FORBIDDEN';
+}
+export class ProtocolError extends XliveError {
+  readonly code: string = 'PROTOCOL_ERROR';
+}
+/** A parser's error: names the byte offset where the input went wrong. */
+export class ParseError extends ProtocolError {
+  override readonly code = 'PARSE_ERROR';
+  constructor(
+    message: string,
+    readonly offset: number,
+    options: XliveErrorOptions = {},
+  ) {
+    super(`${message} (at byte ${offset})`, options);
+  }
+}
+export class StorageError extends XliveError {
+  readonly code: string = 'STORAGE_ERROR';
+}
+export class StorageFullError extends StorageError {
+  override readonly code = 'STORAGE_FULL';
+}
+export class ConfigError extends XliveError {
+  readonly code = 'CONFIG_INVALID';
+}
+export class ValidationError extends XliveError {
+  readonly code = 'VALIDATION_FAILED';
+}
+export class PayloadTooLargeError extends XliveError {
+  readonly code = 'PAYLOAD_TOO_LARGE';
+}
+export class RateLimitedError extends XliveError {
+  readonly code = 'RATE_LIMITED';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    options: XliveErrorOptions = {},
+  ) {
+    super(message, options);
+  }
+}
+export class LimitExceededError extends XliveError {
+  readonly code = 'LIMIT_EXCEEDED';
+}
+export class ConflictError extends XliveError {
+  readonly code = 'CONFLICT';
+}
+export class DatabaseError extends XliveError {
+  readonly code: string = 'DATABASE_ERROR';
+}
+export class DatabaseCorruptError extends DatabaseError {
+  override readonly code = 'DATABASE_CORRUPT';
+}
+
+/** Plugin errors carry a finer code (manifest invalid, api mismatch, setup failed, …). */
+export type PluginErrorCode =
+  | 'PLUGIN_MANIFEST_INVALID'
+  | 'PLUGIN_API_MISMATCH'
+  | 'PLUGIN_DEPENDENCY_MISSING'
+  | 'PLUGIN_DEPENDENCY_FAILED'
+  | 'PLUGIN_DEPENDENCY_CYCLE'
+  | 'PLUGIN_DUPLICATE_ID'
+  | 'PLUGIN_IMPORT_FAILED'
+  | 'PLUGIN_SETUP_FAILED'
+  | 'PLUGIN_START_FAILED'
+  | 'PLUGIN_START_TIMEOUT'
+  | 'PLUGIN_STOP_FAILED'
+  | 'PLUGIN_CONFIG_INVALID'
+  | 'PLUGIN_REGISTRATION_CLOSED'
+  | 'PLUGIN_PERMISSION_DENIED';
+
+export class PluginError extends XliveError {
+  constructor(
+    readonly code: PluginErrorCode,
+    message: string,
+    options: XliveErrorOptions = {},
+  ) {
+    super(message, options);
+  }
+}
+
+export function isXliveError(err: unknown): err is XliveError {
+  return err instanceof XliveError;
+}
+
+/** A short, single-line description of any thrown value, for logs. */
+export function describeError(err: unknown): string {
+  if (err instanceof XliveError) return `${err.code}: ${err.message}`;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -1,0 +1,39 @@
+/** The seed's AuthProvider: authenticate credentials to a principal, authorize (principal, resource, action). */
+export type Credentials =
+  | { type: 'anonymous'; remote?: string }
+  | { type: 'bearer'; token: string; remote?: string }
+  | { type: 'password'; username: string; password: string; remote?: string }
+  | { type: 'session'; sessionId: string; remote?: string }
+  /** A publish/play attempt: `name` as sent (may be the key itself), plus `?key=`/`?token=` query values. */
+  | { type: 'stream'; app: string; name: string; query: Record<string, string>; remote?: string };
+
+export interface Principal {
+  /** Stable id: user id, token id, `stream:<path>`, `anonymous`. */
+  id: string;
+  kind: 'user' | 'token' | 'stream' | 'anonymous';
+  /** Roles (admin/operator/viewer) or token scopes. */
+  scopes: readonly string[];
+  /** For stream credentials: the real `<app>/<stream>` path the key maps to. */
+  streamPath?: string;
+  /** Name to show in logs and audit. */
+  display?: string;
+}
+
+/** Actions on resources: `stream:<app>/<name>` × publish|read, `api:<scope>` × any. */
+export type Action = 'publish' | 'read' | 'write' | 'admin' | string;
+
+export interface AuthProvider {
+  readonly name: string;
+  /** null: these credentials are not for this provider (the next one is asked). Throws AuthenticationError when they are wrong. */
+  authenticate(credentials: Credentials): Promise<Principal | null>;
+  /** true/false to decide, undefined to abstain. */
+  authorize(principal: Principal, resource: string, action: Action): Promise<boolean | undefined>;
+}
+
+export interface AuthApi {
+  register(provider: AuthProvider): void;
+  /** Ask providers in order; with no provider registered, everyone is `anonymous`. */
+  authenticate(credentials: Credentials): Promise<Principal>;
+  /** Ask providers in order; with none deciding, the default policy (open) applies. */
+  authorize(principal: Principal, resource: string, action: Action): Promise<boolean>;
+}

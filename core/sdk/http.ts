@@ -1,0 +1,37 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Context } from 'hono';
+
+export type { Context } from 'hono';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+
+export type RouteHandler = (c: Context) => Response | Promise<Response>;
+
+export interface RouteOptions {
+  /** Open to clients without credentials (needs the `http:public` permission in the manifest). */
+  public?: boolean;
+}
+
+/** Handles an HTTP Upgrade (WebSocket). Return false to decline (the host answers 404). */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+
+export interface HttpRegistrar {
+  /**
+   * Register a route. A path starting with one of the manifest's `httpMounts` (e.g. `/flv`) is
+   * served there; any other path is served under `/plugins/<id>`. Hono path syntax (`:name`, `*`).
+   * Only during `setup`.
+   */
+  route(method: HttpMethod, path: string, handler: RouteHandler, options?: RouteOptions): void;
+  /** Take WebSocket upgrades whose path starts with `pathPrefix` (one of the plugin's mounts). */
+  upgrade(pathPrefix: string, handler: UpgradeHandler, options?: RouteOptions): void;
+  /**
+   * The raw Node request/response behind a Hono context, for long-lived streaming responses
+   * (HTTP-FLV) that must honour socket backpressure. Return `alreadySent` from the handler after.
+   */
+  raw(c: Context): { req: IncomingMessage; res: ServerResponse };
+  /** The Response to return from a handler that answered through `raw()`. */
+  readonly alreadySent: Response;
+  /** The remote address of a request (`ip:port`), as the socket sees it. */
+  remote(c: Context): string;
+}

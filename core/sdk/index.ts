@@ -1,0 +1,14 @@
+/**
+ * The xlive plugin SDK: the only surface plugins import (`import { definePlugin } from 'xlive/sdk'`).
+ * Semver'd as PLUGIN_API_VERSION; manifests state the range they need in `xlive.apiVersion`.
+ */
+export * from './plugin.js';
+export * from './media.js';
+export * from './streams.js';
+export * from './auth.js';
+export * from './storage.js';
+export * from './health.js';
+export * from './metrics.js';
+export * from './http.js';
+export type { Logger, LogLevel } from '../logging/logger.js';
+export * from '../errors/xlive-error.js';

@@ -1,0 +1,138 @@
+import type { Logger } from '../logging/logger.js';
+import type { AuthApi } from './auth.js';
+import type { HealthCheck } from './health.js';
+import type { HttpRegistrar } from './http.js';
+import type { MetricsApi } from './metrics.js';
+import type { StorageProvider } from './storage.js';
+import type { StreamApi } from './streams.js';
+
+/** The plugin API version this host implements. Manifests state a semver range of it in `apiVersion`. */
+export const PLUGIN_API_VERSION = '1.0.0';
+
+export type PluginKind = 'protocol' | 'storage' | 'auth' | 'metrics' | 'other';
+
+/**
+ * Permissions a manifest may ask for:
+ * `http` (routes under /plugins/<id>), `http:mount` (its `httpMounts` at top level), `http:public`
+ * (routes without credentials), `streams:publish`, `streams:read`, `net:listen` (own listeners),
+ * `storage:provide`, `auth:provide`.
+ */
+export type PluginPermission =
+  | 'http'
+  | 'http:mount'
+  | 'http:public'
+  | 'streams:publish'
+  | 'streams:read'
+  | 'net:listen'
+  | 'storage:provide'
+  | 'auth:provide';
+
+/** The `"xlive"` section of a plugin's package.json, plus name/version/main from the package. */
+export interface PluginManifest {
+  id: string;
+  /** package.json name and version */
+  packageName: string;
+  version: string;
+  description?: string;
+  /** Semver range of the host plugin API (`^1.0.0`). */
+  apiVersion: string;
+  kinds: PluginKind[];
+  permissions: PluginPermission[];
+  dependsOn: string[];
+  /** JSON Schema of the plugin's config section (`plugins.<id>`). */
+  configSchema: Record<string, unknown>;
+  /** Top-level HTTP prefixes this plugin serves (`/flv`); needs `http:mount`. */
+  httpMounts: string[];
+  /** Whether the plugin starts enabled when the box has never been told otherwise. */
+  enabledByDefault: boolean;
+  /** Absolute path of the ESM entry. */
+  main: string;
+  /** Absolute folder of the plugin. */
+  dir: string;
+  /** `builtin` or `external`. */
+  source: 'builtin' | 'external';
+}
+
+/** A SQL migration owned by a plugin; applied once, in `version` order, inside a transaction. */
+export interface Migration {
+  version: number;
+  name: string;
+  up: string | ((db: PluginDatabase) => void);
+}
+
+/** The minimal SQLite surface plugins get (better-sqlite3 semantics, synchronous). */
+export interface PluginStatement {
+  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+export interface PluginDatabase {
+  exec(sql: string): void;
+  prepare(sql: string): PluginStatement;
+  transaction<T>(fn: () => T): T;
+}
+
+/** Namespaced persistent state of one plugin. */
+export interface PluginStore {
+  get<T = unknown>(key: string): T | undefined;
+  set(key: string, value: unknown): void;
+  delete(key: string): void;
+  /**
+   * Apply this plugin's numbered migrations (recorded per owner) and return the database.
+   * Name your tables `<plugin_id_with_underscores>_<name>`.
+   */
+  migrate(migrations: readonly Migration[]): PluginDatabase;
+}
+
+export interface PluginPaths {
+  /** Persistent directory for this plugin (`<data dir>/plugin-data/<id>`), created on demand. */
+  data: string;
+  /** Runtime directory (tmpfs on the box: `/run/xlive/<id>`), created on demand. */
+  runtime: string;
+}
+
+export interface PluginContext<C = Record<string, unknown>> {
+  readonly id: string;
+  /** Validated against the manifest's configSchema (defaults applied), frozen. */
+  readonly config: Readonly<C>;
+  readonly log: Logger;
+  /** Aborted when the plugin is stopped. */
+  readonly signal: AbortSignal;
+  readonly paths: PluginPaths;
+  readonly streams: StreamApi;
+  readonly http: HttpRegistrar;
+  readonly health: { register(check: HealthCheck): void };
+  readonly metrics: MetricsApi;
+  readonly auth: AuthApi;
+  /** The storage provider registry: a storage plugin registers, others look up by name or take the default. */
+  readonly storage: { register(provider: StorageProvider): void; get(name?: string): StorageProvider | undefined };
+  readonly store: PluginStore;
+  /** Host facts a plugin may show or use. */
+  readonly host: PluginHostInfo;
+}
+
+export interface PluginHostInfo {
+  version: string;
+  apiVersion: string;
+  /** The bound HTTP port, once listening. */
+  httpPort(): number | undefined;
+  /** Tell the host a listener is up (shown in status, written to the ports file tests read). */
+  reportListener(name: string, address: { host: string; port: number }): void;
+}
+
+export interface PluginDefinition<C = Record<string, unknown>> {
+  /** Synchronous wiring: register routes, checks, metrics, providers. Registration closes when it returns. */
+  setup(ctx: PluginContext<C>): void;
+  /** Start listeners and timers. Awaited with a timeout, in dependency order. */
+  start?(ctx: PluginContext<C>): void | Promise<void>;
+  /** Stop everything started. Reverse order, with a timeout. */
+  stop?(ctx: PluginContext<C>): void | Promise<void>;
+}
+
+/** The default export of every plugin. */
+export function definePlugin<C = Record<string, unknown>>(def: PluginDefinition<C>): PluginDefinition<C> {
+  if (typeof def !== 'object' || def === null || typeof def.setup !== 'function') {
+    throw new TypeError('definePlugin() needs an object with a setup(ctx) function');
+  }
+  return def;
+}
