@@ -1,0 +1,76 @@
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { inject, injectable } from 'tsyringe';
+import type { LoadedConfig } from '../core/config/config-loader.js';
+import { TOKENS } from '../core/container/tokens.js';
+import { describeError } from '../core/errors/xlive-error.js';
+import { mountPluginRoutes, type XliveApp } from '../core/http/http-app.js';
+import type { HttpServer } from '../core/http/http-server.js';
+import type { RouteTable } from '../core/http/route-table.js';
+import type { Logger } from '../core/logging/logger.js';
+import type { PluginHost } from '../core/plugins/plugin-host.js';
+import type { SqliteDatabase } from '../core/store/database.js';
+import { closeDatabase } from '../core/store/database.js';
+import type { StreamHub } from '../core/streams/stream-hub.js';
+import type { ListenerBook } from './listener-book.js';
+import type { SystemdNotifier } from './systemd-notifier.js';
+
+/** The running box: owns the parts the composition root built and starts/stops them in order. */
+@injectable()
+export class Appliance {
+  private started = false;
+
+  constructor(
+    @inject(TOKENS.Config) private readonly config: LoadedConfig,
+    @inject(TOKENS.Logger) private readonly log: Logger,
+    @inject(TOKENS.Database) private readonly db: SqliteDatabase,
+    @inject(TOKENS.StreamHub) private readonly hub: StreamHub,
+    @inject(TOKENS.RouteTable) private readonly routes: RouteTable,
+    @inject(TOKENS.HttpApp) private readonly app: XliveApp,
+    @inject(TOKENS.HttpServer) private readonly http: HttpServer,
+    @inject(TOKENS.PluginHost) private readonly plugins: PluginHost,
+    @inject('ListenerBook') private readonly listeners: ListenerBook,
+    @inject('SystemdNotifier') private readonly systemd: SystemdNotifier,
+  ) {}
+
+  async start(): Promise<void> {
+    for (const w of this.config.warnings) this.log.warn(w);
+    await this.plugins.load();
+    mountPluginRoutes(this.app, this.routes);
+    await this.plugins.start();
+    await this.http.start();
+    this.listeners.report('http', { host: this.config.values.http.host, port: this.http.port ?? 0 });
+    this.started = true;
+    this.writePortsFile();
+    const failed = this.plugins.list().filter((p) => p.state === 'failed' || p.state === 'skipped');
+    this.log.info(`ready: ${this.plugins.list().filter((p) => p.state === 'running').length} plugins running${failed.length ? `, ${failed.length} not (${failed.map((p) => p.id).join(', ')})` : ''}`);
+    this.systemd.ready();
+  }
+
+  /** Stop plugins (reverse order), streams, HTTP, then the database. */
+  async stop(): Promise<void> {
+    this.systemd.stopping();
+    this.log.info('stopping');
+    await this.plugins.stop();
+    this.hub.stop();
+    await this.http.stop();
+    try {
+      closeDatabase(this.db, this.log);
+    } catch (err) {
+      this.log.warn(`closing the database: ${describeError(err)}`);
+    }
+    this.started = false;
+  }
+
+  get isStarted(): boolean {
+    return this.started;
+  }
+
+  /** Tests and scripts ask for the bound ports (`XLIVE_PORTS_FILE`). */
+  private writePortsFile(): void {
+    const file = process.env['XLIVE_PORTS_FILE'];
+    if (!file) return;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(this.listeners.all()) + '\n');
+  }
+}

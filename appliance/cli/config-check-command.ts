@@ -1,0 +1,29 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { loadConfig } from '../../core/config/config-loader.js';
+import { SettingsRepository } from '../../core/store/index.js';
+import type { CliIo } from './run-cli.js';
+
+/** Print the effective config with each value's layer; invalid config throws ConfigError (exit 78). */
+export function configCheckCommand(io: CliIo): number {
+  const first = loadConfig({ cwd: io.cwd, env: io.env });
+  const dbFile = join(first.values.dataDir, 'xlive.db');
+  let settings: Record<string, unknown> | undefined;
+  if (existsSync(dbFile)) {
+    const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+    try {
+      settings = new SettingsRepository(db).all();
+    } catch {
+      settings = undefined; // an older database without the settings table: no saved settings
+    } finally {
+      db.close();
+    }
+  }
+  const config = loadConfig({ cwd: io.cwd, env: io.env, settings });
+  for (const l of config.layers) io.out.write(`# layer ${l.name}: ${l.source}\n`);
+  io.out.write(config.describe() + '\n');
+  for (const w of config.warnings) io.err.write(`warning: ${w}\n`);
+  io.out.write('config ok\n');
+  return 0;
+}

@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { runCli } from './run-cli.js';
+
+process.exitCode = await runCli(process.argv.slice(2), { cwd: process.cwd(), env: process.env, out: process.stdout, err: process.stderr });

@@ -1,0 +1,64 @@
+import { describeError, isXliveError } from '../../core/errors/xlive-error.js';
+import { backupCommand } from './backup-command.js';
+import { configCheckCommand } from './config-check-command.js';
+import { pluginsCommand } from './plugins-command.js';
+import { serveCommand } from './serve-command.js';
+import { readBuildInfo } from '../build-info.js';
+
+export interface CliIo {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+}
+
+const USAGE = `usage: xlive [command]
+
+commands:
+  serve                      run the appliance (default)
+  config check               print the effective config and where each value came from
+  plugins list               list plugins, their state and errors
+  plugins enable|disable ID  enable or disable a plugin (takes effect at the next start)
+  backup FILE                write an online backup of the SQLite database to FILE
+  version                    print the version
+  help                       this text
+
+environment: XLIVE_DATA_DIR, XLIVE_HTTP_PORT, XLIVE_HTTP_HOST, XLIVE_RTMP_PORT, XLIVE_LOG_LEVEL,
+XLIVE_LOG_FORMAT=json, XLIVE_CONFIG_DIR, XLIVE_ENV, and XLIVE_<SECTION>_<KEY> for any config key.
+`;
+
+/** Dispatch a command; returns the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [cmd = 'serve', ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'serve':
+        return await serveCommand(io);
+      case 'config':
+        if (rest[0] !== 'check') break;
+        return configCheckCommand(io);
+      case 'plugins':
+        return await pluginsCommand(rest, io);
+      case 'backup':
+        if (!rest[0]) break;
+        return await backupCommand(rest[0], rest.includes('--overwrite'), io);
+      case 'version':
+      case '--version':
+      case '-v': {
+        const b = readBuildInfo();
+        io.out.write(`${b.name} ${b.version} (plugin API ${b.apiVersion}, node ${process.versions.node})\n`);
+        return 0;
+      }
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out.write(USAGE);
+        return 0;
+    }
+    io.err.write(`xlive: unknown command "${argv.join(' ')}"\n\n${USAGE}`);
+    return 64;
+  } catch (err) {
+    io.err.write(`xlive: ${isXliveError(err) ? `${err.code}: ${err.message}` : describeError(err)}\n`);
+    return isXliveError(err) && err.code === 'CONFIG_INVALID' ? 78 : 1;
+  }
+}

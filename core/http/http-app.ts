@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import type { HttpBindings } from '@hono/node-server';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { PayloadTooLargeError } from '../errors/xlive-error.js';
+import type { Logger } from '../logging/logger.js';
+import { statusProblem, toProblem, type ProblemResponse } from './problem.js';
+import type { RouteTable } from './route-table.js';
+
+export type AppEnv = { Bindings: HttpBindings; Variables: { requestId: string } };
+export type XliveApp = Hono<AppEnv>;
+
+export interface HttpAppOptions {
+  bodyLimitBytes: number;
+  log: Logger;
+}
+
+export function sendProblem(c: Context, p: ProblemResponse): Response {
+  return new Response(JSON.stringify(p.body), { status: p.status, headers: p.headers });
+}
+
+/**
+ * The one Hono app: request ids, access log (debug), body-size limit, problem+json for every error
+ * and for unknown routes. Core and plugin routes are added by their owners before it listens.
+ */
+export function createHttpApp(opts: HttpAppOptions): XliveApp {
+  const app = new Hono<AppEnv>();
+  const log = opts.log;
+  app.use('*', async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const id = incoming && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    c.set('requestId', id);
+    const started = performance.now();
+    await next();
+    c.res.headers.set('x-request-id', id);
+    if (log.isLevelEnabled('debug')) {
+      log.debug(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`, { requestId: id });
+    }
+  });
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: opts.bodyLimitBytes,
+      onError: () => {
+        throw new PayloadTooLargeError(`request body is larger than ${opts.bodyLimitBytes} bytes`);
+      },
+    }),
+  );
+  app.onError((err, c) => {
+    const requestId = c.get('requestId');
+    const p = toProblem(err, c.req.path, requestId);
+    if (p.status >= 500) log.error(`${c.req.method} ${c.req.path} failed: ${(err as Error).stack ?? String(err)}`, { requestId });
+    else log.debug(`${c.req.method} ${c.req.path} -> ${p.status} ${p.body.code}`, { requestId });
+    return sendProblem(c, p);
+  });
+  app.notFound((c) => sendProblem(c, statusProblem(404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`, c.req.path, c.get('requestId'))));
+  return app;
+}
+
+/** Mount what plugins registered during setup. */
+export function mountPluginRoutes(app: XliveApp, table: RouteTable): void {
+  for (const r of table.routes) {
+    app.on(r.method, r.path, (c) => r.handler(c as unknown as Context));
+  }
+}

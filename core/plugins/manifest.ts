@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { Ajv } from 'ajv';
+import semver from 'semver';
+import { PluginError } from '../errors/xlive-error.js';
+import type { PluginManifest } from '../sdk/plugin.js';
+
+const KINDS = ['protocol', 'storage', 'auth', 'metrics', 'other'];
+const PERMISSIONS = ['http', 'http:mount', 'http:public', 'streams:publish', 'streams:read', 'net:listen', 'storage:provide', 'auth:provide'];
+const ID = '^[a-z][a-z0-9]*(-[a-z0-9]+)*$';
+
+/** JSON Schema of the `"xlive"` section of a plugin's package.json (plugin contract v1). */
+const XLIVE_SECTION_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'apiVersion', 'kinds'],
+  properties: {
+    id: { type: 'string', pattern: ID, maxLength: 64 },
+    apiVersion: { type: 'string', minLength: 1 },
+    kinds: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: KINDS } },
+    permissions: { type: 'array', uniqueItems: true, items: { enum: PERMISSIONS } },
+    dependsOn: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: ID } },
+    configSchema: { type: 'object' },
+    httpMounts: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^/[a-z0-9][a-z0-9-]*$' } },
+    enabledByDefault: { type: 'boolean' },
+    description: { type: 'string' },
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: false, strict: false });
+const validateSection = ajv.compile(XLIVE_SECTION_SCHEMA);
+/** Checks that a configSchema is itself a valid JSON Schema. */
+const schemaCompiler = new Ajv({ strict: false });
+
+function invalid(file: string, message: string, cause?: unknown): PluginError {
+  return new PluginError('PLUGIN_MANIFEST_INVALID', `${file}: ${message}`, { cause, details: { file } });
+}
+
+/** Read and validate `<dir>/package.json`. Imports no plugin code. */
+export function readManifest(dir: string, source: 'builtin' | 'external'): PluginManifest {
+  const file = join(dir, 'package.json');
+  let pkg: Record<string, unknown>;
+  try {
+    pkg = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw invalid(file, `cannot read package.json: ${(err as Error).message}`, err);
+  }
+  if (typeof pkg !== 'object' || pkg === null) throw invalid(file, 'package.json must hold an object');
+  const section = pkg['xlive'];
+  if (section === undefined) throw invalid(file, 'missing the "xlive" section');
+  if (!validateSection(section)) {
+    const e = validateSection.errors?.[0];
+    const where = `xlive${e?.instancePath.replace(/\//g, '.') ?? ''}`;
+    throw invalid(file, `${where} ${e?.message ?? 'is invalid'}${e?.params ? ' ' + JSON.stringify(e.params) : ''}`);
+  }
+  const x = section as {
+    id: string;
+    apiVersion: string;
+    kinds: PluginManifest['kinds'];
+    permissions?: PluginManifest['permissions'];
+    dependsOn?: string[];
+    configSchema?: Record<string, unknown>;
+    httpMounts?: string[];
+    enabledByDefault?: boolean;
+    description?: string;
+  };
+  if (semver.validRange(x.apiVersion) === null) throw invalid(file, `xlive.apiVersion "${x.apiVersion}" is not a semver range`);
+  const version = typeof pkg['version'] === 'string' ? pkg['version'] : '';
+  if (!semver.valid(version)) throw invalid(file, `version ${JSON.stringify(pkg['version'])} is not a semver version`);
+  const main = typeof pkg['main'] === 'string' ? pkg['main'] : 'index.js';
+  const mainPath = resolve(dir, main);
+  const rel = relative(dir, mainPath);
+  if (rel.startsWith('..') || isAbsolute(rel)) throw invalid(file, `main "${main}" points outside the plugin folder`);
+  const configSchema = x.configSchema ?? { type: 'object' };
+  try {
+    schemaCompiler.compile(configSchema);
+  } catch (err) {
+    throw invalid(file, `xlive.configSchema is not a valid JSON Schema: ${(err as Error).message}`, err);
+  }
+  if ((x.httpMounts?.length ?? 0) > 0 && !x.permissions?.includes('http:mount')) {
+    throw invalid(file, 'xlive.httpMounts needs the "http:mount" permission');
+  }
+  if (x.dependsOn?.includes(x.id)) throw invalid(file, `xlive.dependsOn lists the plugin itself (${x.id})`);
+  return {
+    id: x.id,
+    packageName: typeof pkg['name'] === 'string' ? pkg['name'] : x.id,
+    version,
+    description: x.description ?? (typeof pkg['description'] === 'string' ? pkg['description'] : undefined),
+    apiVersion: x.apiVersion,
+    kinds: [...x.kinds],
+    permissions: [...(x.permissions ?? [])],
+    dependsOn: [...(x.dependsOn ?? [])],
+    configSchema,
+    httpMounts: [...(x.httpMounts ?? [])],
+    enabledByDefault: x.enabledByDefault ?? true,
+    main: mainPath,
+    dir,
+    source,
+  };
+}
+
+/** Is this host's plugin API inside the manifest's range? */
+export function apiCompatible(manifest: PluginManifest, hostApi: string): boolean {
+  return semver.satisfies(hostApi, manifest.apiVersion, { includePrerelease: true });
+}

@@ -1,0 +1,225 @@
+import { pathToFileURL } from 'node:url';
+import { describeError, isXliveError, PluginError, type PluginErrorCode } from '../errors/xlive-error.js';
+import type { Logger } from '../logging/logger.js';
+import type { PluginDefinition, PluginManifest, PluginKind } from '../sdk/plugin.js';
+import { dependencyOrder } from './dependency-order.js';
+import { apiCompatible } from './manifest.js';
+import { buildPluginContext, type BuiltContext, type ContextServices } from './plugin-context-factory.js';
+import { discoverPlugins, type PluginDirectory } from './plugin-discovery.js';
+
+export type PluginState = 'disabled' | 'loaded' | 'running' | 'failed' | 'skipped' | 'stopped';
+
+export interface PluginStatus {
+  id: string;
+  version: string | null;
+  kinds: PluginKind[];
+  source: 'builtin' | 'external';
+  dir: string;
+  enabled: boolean;
+  state: PluginState;
+  error: { code: string; message: string } | null;
+}
+
+/** The slices of other parts the host calls. */
+export interface PluginHostDeps {
+  directories: readonly PluginDirectory[];
+  hostApiVersion: string;
+  enabledState: { get(id: string): boolean | undefined };
+  pluginConfig(id: string, schema: Record<string, unknown>): Readonly<Record<string, unknown>>;
+  services: ContextServices;
+  startTimeoutMs: number;
+  stopTimeoutMs: number;
+  log: Logger;
+  /** A child DI scope per plugin (tsyringe child container in the appliance). */
+  createScope?(id: string, ctx: unknown): { dispose?(): void | Promise<void> };
+}
+
+interface PluginRecord {
+  id: string;
+  manifest: PluginManifest | undefined;
+  dir: string;
+  source: 'builtin' | 'external';
+  enabled: boolean;
+  state: PluginState;
+  error: PluginError | undefined;
+  def?: PluginDefinition<Record<string, unknown>>;
+  built?: BuiltContext<Record<string, unknown>>;
+  scope?: { dispose?(): void | Promise<void> };
+}
+
+/**
+ * Plugin contract v1: discover (manifests, apiVersion, dependencies — before any code is imported) →
+ * import → setup (synchronous, registration closes) → start (dependency order, timeout) → stop
+ * (reverse order, timeout). A plugin that fails is marked failed with its coded error, its dependants
+ * are skipped, and the host goes on.
+ */
+export class PluginHost {
+  private readonly records = new Map<string, PluginRecord>();
+  private order: PluginRecord[] = [];
+
+  constructor(private readonly deps: PluginHostDeps) {}
+
+  /** Discover and set up every enabled plugin. Never throws for a plugin's fault. */
+  async load(): Promise<void> {
+    const { manifests, failures } = discoverPlugins(this.deps.directories);
+    for (const f of failures) this.fail({ id: f.id, manifest: undefined, dir: f.dir, source: 'external', enabled: false, state: 'failed', error: undefined }, f.error);
+    const candidates: PluginManifest[] = [];
+    for (const m of manifests) {
+      const enabled = this.deps.enabledState.get(m.id) ?? m.enabledByDefault;
+      const rec: PluginRecord = { id: m.id, manifest: m, dir: m.dir, source: m.source, enabled, state: enabled ? 'loaded' : 'disabled', error: undefined };
+      this.records.set(m.id, rec);
+      if (!enabled) continue;
+      if (!apiCompatible(m, this.deps.hostApiVersion)) {
+        this.fail(rec, new PluginError('PLUGIN_API_MISMATCH', `plugin ${m.id} needs plugin API ${m.apiVersion}, this host provides ${this.deps.hostApiVersion}`));
+        continue;
+      }
+      candidates.push(m);
+    }
+    // A dependency that is disabled or failed above counts as missing for its dependants.
+    const usable = new Set(candidates.map((m) => m.id));
+    const { order, refused } = dependencyOrder(candidates.map((m) => ({ ...m, dependsOn: m.dependsOn })));
+    for (const [id, err] of refused) this.fail(this.records.get(id)!, err, err.code === 'PLUGIN_DEPENDENCY_FAILED' ? 'skipped' : 'failed');
+    for (const m of order) {
+      const rec = this.records.get(m.id)!;
+      const unusable = m.dependsOn.find((d) => !usable.has(d) || this.records.get(d)?.state !== 'loaded');
+      if (unusable) {
+        const dep = this.records.get(unusable);
+        const why = dep ? `is ${dep.state}${dep.error ? ` (${dep.error.code})` : ''}` : 'is not installed';
+        this.fail(rec, new PluginError('PLUGIN_DEPENDENCY_FAILED', `plugin ${m.id} needs ${unusable}, which ${why}`), 'skipped');
+        continue;
+      }
+      await this.setUp(rec, m);
+      if (rec.state === 'loaded') this.order.push(rec);
+    }
+  }
+
+  /** Start set-up plugins in dependency order; a failure skips its dependants. */
+  async start(): Promise<void> {
+    for (const rec of this.order) {
+      const m = rec.manifest!;
+      const badDep = m.dependsOn.find((d) => this.records.get(d)?.state !== 'running');
+      if (badDep) {
+        this.fail(rec, new PluginError('PLUGIN_DEPENDENCY_FAILED', `plugin ${m.id} needs ${badDep}, which is ${this.records.get(badDep)?.state ?? 'missing'}`), 'skipped');
+        continue;
+      }
+      try {
+        await withTimeout(Promise.resolve().then(() => rec.def!.start?.(rec.built!.ctx)), this.deps.startTimeoutMs, () =>
+          new PluginError('PLUGIN_START_TIMEOUT', `plugin ${m.id} did not finish start() within ${this.deps.startTimeoutMs} ms`),
+        );
+        rec.state = 'running';
+        this.deps.log.info(`started ${m.id} ${m.version}`);
+      } catch (err) {
+        this.fail(rec, asPluginError(err, 'PLUGIN_START_FAILED', `plugin ${m.id} failed to start`));
+        await this.stopOne(rec, true);
+      }
+    }
+  }
+
+  /** Stop running plugins in reverse order, each under a timeout. */
+  async stop(): Promise<void> {
+    for (const rec of [...this.order].reverse()) {
+      if (rec.state === 'running') {
+        await this.stopOne(rec, false);
+        rec.state = 'stopped';
+      }
+    }
+  }
+
+  list(): PluginStatus[] {
+    return [...this.records.values()]
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((r) => ({
+        id: r.id,
+        version: r.manifest?.version ?? null,
+        kinds: r.manifest?.kinds ?? [],
+        source: r.source,
+        dir: r.dir,
+        enabled: r.enabled,
+        state: r.state,
+        error: r.error ? { code: r.error.code, message: r.error.message } : null,
+      }));
+  }
+
+  get(id: string): PluginStatus | undefined {
+    return this.list().find((p) => p.id === id);
+  }
+
+  isRunning(id: string): boolean {
+    return this.records.get(id)?.state === 'running';
+  }
+
+  private async setUp(rec: PluginRecord, m: PluginManifest): Promise<void> {
+    let config: Readonly<Record<string, unknown>>;
+    try {
+      config = this.deps.pluginConfig(m.id, m.configSchema);
+    } catch (err) {
+      return this.fail(rec, asPluginError(err, 'PLUGIN_CONFIG_INVALID', `plugin ${m.id} has invalid config`));
+    }
+    let def: unknown;
+    try {
+      const mod = (await import(pathToFileURL(m.main).href)) as { default?: unknown };
+      def = mod.default;
+    } catch (err) {
+      return this.fail(rec, new PluginError('PLUGIN_IMPORT_FAILED', `plugin ${m.id}: cannot import ${m.main}: ${describeError(err)}`, { cause: err }));
+    }
+    if (typeof def !== 'object' || def === null || typeof (def as PluginDefinition).setup !== 'function') {
+      return this.fail(rec, new PluginError('PLUGIN_IMPORT_FAILED', `plugin ${m.id}: the default export of ${m.main} is not definePlugin({ setup, … })`));
+    }
+    rec.def = def as PluginDefinition<Record<string, unknown>>;
+    const built = buildPluginContext(m, config, this.deps.services, () => rec.state === 'running');
+    rec.built = built;
+    rec.scope = this.deps.createScope?.(m.id, built.ctx);
+    try {
+      const result: unknown = rec.def.setup(built.ctx);
+      if (result instanceof Promise) {
+        result.catch(() => undefined);
+        throw new PluginError('PLUGIN_SETUP_FAILED', `plugin ${m.id}: setup() must be synchronous; do async work in start()`);
+      }
+      built.gate.commit();
+    } catch (err) {
+      built.gate.discard();
+      built.release();
+      this.fail(rec, asPluginError(err, 'PLUGIN_SETUP_FAILED', `plugin ${m.id} failed in setup()`));
+    }
+  }
+
+  private async stopOne(rec: PluginRecord, afterFailure: boolean): Promise<void> {
+    const built = rec.built;
+    if (!built) return;
+    built.abort.abort();
+    try {
+      await withTimeout(Promise.resolve().then(() => rec.def?.stop?.(built.ctx)), this.deps.stopTimeoutMs, () =>
+        new PluginError('PLUGIN_STOP_FAILED', `plugin ${rec.id} did not finish stop() within ${this.deps.stopTimeoutMs} ms`),
+      );
+      if (!afterFailure) this.deps.log.info(`stopped ${rec.id}`);
+    } catch (err) {
+      this.deps.log.warn(`stopping ${rec.id}: ${describeError(err)}`);
+    } finally {
+      built.release();
+      await rec.scope?.dispose?.();
+    }
+  }
+
+  private fail(rec: PluginRecord, err: PluginError, state: PluginState = 'failed'): void {
+    rec.state = state;
+    rec.error = err;
+    this.records.set(rec.id, rec);
+    const cause = err.cause instanceof Error && err.cause.stack ? `\n${err.cause.stack}` : '';
+    this.deps.log.error(`plugin ${rec.id} ${state}: ${err.code}: ${err.message}${state === 'failed' ? cause : ''}`);
+  }
+}
+
+function asPluginError(err: unknown, code: PluginErrorCode, prefix: string): PluginError {
+  if (err instanceof PluginError) return err;
+  const detail = isXliveError(err) ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
+  return new PluginError(code, `${prefix}: ${detail}`, { cause: err });
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(onTimeout()), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

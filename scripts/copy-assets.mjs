@@ -1,0 +1,22 @@
+// Copies what tsc does not: plugin manifests (package.json) next to their compiled code, and static assets.
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const ASSET = /\.(json|html|css|svg|png|ico|txt)$/;
+
+function copyAssets(srcDir, destDir) {
+  if (!existsSync(srcDir)) return;
+  for (const entry of readdirSync(srcDir)) {
+    if (entry === 'node_modules') continue;
+    const src = join(srcDir, entry);
+    const dest = join(destDir, entry);
+    if (statSync(src).isDirectory()) copyAssets(src, dest);
+    else if (ASSET.test(entry) && entry !== 'tsconfig.json') {
+      mkdirSync(destDir, { recursive: true });
+      cpSync(src, dest);
+    }
+  }
+}
+
+for (const dir of ['plugins', 'examples', 'appliance', 'core']) copyAssets(join(root, dir), join(root, 'dist', dir));
