@@ -24,7 +24,7 @@ export function sendProblem(c: Context, p: ProblemResponse): Response {
  * and for unknown routes. Core and plugin routes are added by their owners before it listens.
  */
 export function createHttpApp(opts: HttpAppOptions): XliveApp {
-  const app = new Hono<AppEnv>();
+  const app = new Hono<AppEnv>({ strict: false });
   const log = opts.log;
   app.use('*', async (c, next) => {
     const incoming = c.req.header('x-request-id');
