@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { loadConfig } from '../../core/config/config-loader.js';
 import { SettingsRepository } from '../../core/store/index.js';
+import { discoverPlugins } from '../../core/plugins/plugin-discovery.js';
+import { readBuildInfo } from '../build-info.js';
 import type { CliIo } from './run-cli.js';
 
 /** Print the effective config with each value's layer; invalid config throws ConfigError (exit 78). */
@@ -21,9 +23,20 @@ export function configCheckCommand(io: CliIo): number {
     }
   }
   const config = loadConfig({ cwd: io.cwd, env: io.env, settings });
+  // Resolve each discovered plugin's section too (env + defaults + validation), without importing code.
+  const build = readBuildInfo();
+  const { manifests } = discoverPlugins([
+    { path: build.builtinPluginsDir, source: 'builtin' },
+    { path: config.values.pluginsDir, source: 'external' },
+  ]);
+  const schemas: Record<string, Record<string, unknown>> = {};
+  for (const m of manifests) {
+    config.pluginSection(m.id, m.configSchema);
+    schemas[m.id] = m.configSchema;
+  }
   for (const l of config.layers) io.out.write(`# layer ${l.name}: ${l.source}\n`);
   io.out.write(config.describe() + '\n');
-  for (const w of config.warnings) io.err.write(`warning: ${w}\n`);
+  for (const w of [...config.warnings, ...config.envWarnings(schemas)]) io.err.write(`warning: ${w}\n`);
   io.out.write('config ok\n');
   return 0;
 }

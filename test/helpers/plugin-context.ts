@@ -1,120 +1,144 @@
 /**
- * A PluginContext for in-process plugin tests: a real StreamHub, open auth (or one you pass), a
- * silent logger, in-memory store, and an HTTP registrar that records what the plugin registers.
+ * A real PluginContext for in-process plugin tests, cut by the host's own context factory from real
+ * core parts: StreamHub, registries, SQLite store (in memory), route table. `serve()` mounts what the
+ * plugin registered on the real HTTP app and listens on 127.0.0.1:0.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AuthRegistry } from '../../core/auth/auth-registry.js';
+import { HealthRegistry } from '../../core/health/health-registry.js';
+import { createHttpApp, mountPluginRoutes } from '../../core/http/http-app.js';
+import { HttpServer } from '../../core/http/http-server.js';
+import { RouteTable } from '../../core/http/route-table.js';
 import { silentLogger, type Logger } from '../../core/logging/logger.js';
-import type { AuthApi, AuthProvider, Principal } from '../../core/sdk/auth.js';
-import type { HealthCheck } from '../../core/sdk/health.js';
-import type { HttpMethod, HttpRegistrar, RouteHandler, RouteOptions, UpgradeHandler } from '../../core/sdk/http.js';
-import type { Counter, Gauge, Histogram, MetricsApi } from '../../core/sdk/metrics.js';
-import type { PluginContext, PluginDatabase, PluginStore } from '../../core/sdk/plugin.js';
-import type { StorageProvider } from '../../core/sdk/storage.js';
+import { MetricsRegistry } from '../../core/metrics/metrics-registry.js';
+import { readManifest } from '../../core/plugins/manifest.js';
+import { buildPluginContext } from '../../core/plugins/plugin-context-factory.js';
+import type { AuthApi } from '../../core/sdk/auth.js';
+import type { PluginContext, PluginManifest, PluginPermission } from '../../core/sdk/plugin.js';
+import { StorageRegistry } from '../../core/storage/storage-registry.js';
+import { CORE_MIGRATIONS, CORE_OWNER, Migrator, createPluginStore, openDatabase, type SqliteDatabase } from '../../core/store/index.js';
 import { StreamHub, type StreamHubOptions } from '../../core/streams/stream-hub.js';
+import { PACKAGE_ROOT } from './appliance.js';
 
 export interface TestContextOptions<C> {
   id: string;
   config?: C;
   hub?: StreamHub;
   hubOptions?: Partial<StreamHubOptions>;
+  /** Replace the auth registry (e.g. a recording stub). */
   auth?: AuthApi;
   log?: Logger;
+  /** SQLite file for ctx.store (default: in memory). */
+  dbFile?: string;
+  /** Manifest overrides; by default read from `dist/plugins/<id>/package.json` when it exists. */
+  manifest?: Partial<PluginManifest>;
+  /** Share registries between several plugin contexts (e.g. hls + storage-local). */
+  shared?: SharedParts;
 }
 
-export interface RecordedRoute {
-  method: HttpMethod;
-  path: string;
-  handler: RouteHandler;
-  options: RouteOptions;
+export interface SharedParts {
+  hub: StreamHub;
+  routes: RouteTable;
+  health: HealthRegistry;
+  metrics: MetricsRegistry;
+  auth: AuthRegistry;
+  storage: StorageRegistry;
+  db: SqliteDatabase;
+  migrator: Migrator;
+  root: string;
+  listeners: Map<string, { host: string; port: number }>;
 }
 
 export interface TestContext<C> {
   ctx: PluginContext<C>;
   hub: StreamHub;
-  routes: RecordedRoute[];
-  upgrades: Array<{ prefix: string; handler: UpgradeHandler }>;
-  checks: HealthCheck[];
+  parts: SharedParts;
+  /** Commit what setup registered (the host does this when setup returns). */
+  commit(): void;
+  /** Stop: abort the signal and release event listeners / checks. */
+  release(): void;
   listeners: Map<string, { host: string; port: number }>;
-  abort: AbortController;
+  /** Serve the registered routes on the real HTTP app, on 127.0.0.1:0. */
+  serve(): Promise<{ url: string; port: number; close(): Promise<void> }>;
 }
 
-/** Everyone is anonymous and may do anything (the default policy with no auth plugin). */
-export function openAuth(): AuthApi {
-  const providers: AuthProvider[] = [];
-  const anonymous: Principal = { id: 'anonymous', kind: 'anonymous', scopes: [] };
+const ALL_PERMISSIONS: PluginPermission[] = ['http', 'http:mount', 'http:public', 'streams:publish', 'streams:read', 'net:listen', 'storage:provide', 'auth:provide'];
+
+export function createSharedParts(opts: { hub?: StreamHub; hubOptions?: Partial<StreamHubOptions>; dbFile?: string } = {}): SharedParts {
+  const db = openDatabase(opts.dbFile ?? ':memory:', silentLogger());
+  const migrator = new Migrator(db, silentLogger());
+  migrator.migrate(CORE_OWNER, CORE_MIGRATIONS);
   return {
-    register: (p) => void providers.push(p),
-    authenticate: async () => anonymous,
-    authorize: async () => true,
+    hub: opts.hub ?? new StreamHub(opts.hubOptions ?? {}),
+    routes: new RouteTable(),
+    health: new HealthRegistry(),
+    metrics: new MetricsRegistry(),
+    auth: new AuthRegistry(),
+    storage: new StorageRegistry(),
+    db,
+    migrator,
+    root: mkdtempSync(join(tmpdir(), 'xlive-test-')),
+    listeners: new Map(),
   };
 }
 
-function noopMetrics(): MetricsApi {
-  const counter: Counter = { inc() {} };
-  const gauge: Gauge = { set() {}, inc() {}, dec() {} };
-  const histogram: Histogram = { observe() {} };
-  return {
-    counter: () => counter as never,
-    gauge: () => gauge as never,
-    histogram: () => histogram as never,
-  };
-}
-
-function memoryStore(): PluginStore {
-  const kv = new Map<string, unknown>();
-  return {
-    get: <T>(k: string) => kv.get(k) as T | undefined,
-    set: (k, v) => void kv.set(k, v),
-    delete: (k) => void kv.delete(k),
-    migrate: (): PluginDatabase => {
-      throw new Error('the test context has no database; use the appliance for SQL-backed plugins');
-    },
-  };
+function manifestFor(id: string, overrides: Partial<PluginManifest> = {}): PluginManifest {
+  const dir = join(PACKAGE_ROOT, 'dist', 'plugins', id);
+  const base: PluginManifest = existsSync(join(dir, 'package.json'))
+    ? readManifest(dir, 'builtin')
+    : { id, packageName: id, version: '0.0.0', apiVersion: '^1.0.0', kinds: ['other'], permissions: ALL_PERMISSIONS, dependsOn: [], configSchema: {}, httpMounts: [], enabledByDefault: true, main: '', dir, source: 'builtin' };
+  return { ...base, ...overrides };
 }
 
 export function createTestContext<C = Record<string, unknown>>(opts: TestContextOptions<C>): TestContext<C> {
-  const hub = opts.hub ?? new StreamHub(opts.hubOptions ?? {});
-  const routes: RecordedRoute[] = [];
-  const upgrades: Array<{ prefix: string; handler: UpgradeHandler }> = [];
-  const checks: HealthCheck[] = [];
-  const listeners = new Map<string, { host: string; port: number }>();
-  const storages = new Map<string, StorageProvider>();
-  const abort = new AbortController();
-  const root = mkdtempSync(join(tmpdir(), `xlive-${opts.id}-`));
-  const http: HttpRegistrar = {
-    route: (method, path, handler, options = {}) => void routes.push({ method, path, handler, options }),
-    upgrade: (prefix, handler) => void upgrades.push({ prefix, handler }),
-    raw: (c) => {
-      const env = c.env as { incoming: never; outgoing: never };
-      return { req: env.incoming, res: env.outgoing };
+  const parts = opts.shared ?? createSharedParts({ hub: opts.hub, hubOptions: opts.hubOptions, dbFile: opts.dbFile });
+  const manifest = manifestFor(opts.id, opts.manifest);
+  const log = opts.log ?? silentLogger();
+  let running = true;
+  const auth = opts.auth ?? parts.auth;
+  const built = buildPluginContext<C>(
+    manifest,
+    Object.freeze({ ...(opts.config ?? {}) }) as C,
+    {
+      streams: parts.hub,
+      routes: parts.routes,
+      health: parts.health,
+      metrics: parts.metrics,
+      auth: auth as AuthRegistry,
+      storage: parts.storage,
+      storeFor: (owner) => createPluginStore(parts.db, owner, parts.migrator),
+      host: {
+        version: '0.0.0-test',
+        apiVersion: '1.0.0',
+        httpPort: () => undefined,
+        reportListener: (name, address) => void parts.listeners.set(name, address),
+      },
+      dataDir: join(parts.root, 'data'),
+      runtimeDir: join(parts.root, 'run'),
+      log,
     },
-    alreadySent: new Response(null, { headers: { 'x-hono-already-sent': '1' } }),
-    remote: () => '127.0.0.1:0',
+    () => running,
+  );
+  return {
+    ctx: built.ctx,
+    hub: parts.hub,
+    parts,
+    listeners: parts.listeners,
+    commit: () => built.gate.commit(),
+    release: () => {
+      running = false;
+      built.abort.abort();
+      built.release();
+    },
+    async serve() {
+      const app = createHttpApp({ bodyLimitBytes: 1024 * 1024, log });
+      mountPluginRoutes(app, parts.routes);
+      const server = new HttpServer(app, parts.routes, { host: '127.0.0.1', port: 0, requestTimeoutMs: 30_000 }, log);
+      await server.start();
+      const port = server.port!;
+      return { url: `http://127.0.0.1:${port}`, port, close: () => server.stop() };
+    },
   };
-  const ctx: PluginContext<C> = {
-    id: opts.id,
-    config: Object.freeze({ ...(opts.config ?? {}) }) as C,
-    log: opts.log ?? silentLogger(),
-    signal: abort.signal,
-    paths: { data: join(root, 'data'), runtime: join(root, 'run') },
-    streams: hub,
-    http,
-    health: { register: (c) => void checks.push(c) },
-    metrics: noopMetrics(),
-    auth: opts.auth ?? openAuth(),
-    storage: {
-      register: (p) => void storages.set(p.name, p),
-      get: (name) => (name ? storages.get(name) : storages.values().next().value),
-    },
-    store: memoryStore(),
-    host: {
-      version: '0.0.0-test',
-      apiVersion: '1.0.0',
-      httpPort: () => undefined,
-      reportListener: (name, address) => void listeners.set(name, address),
-    },
-  };
-  return { ctx, hub, routes, upgrades, checks, listeners, abort };
 }

@@ -1,0 +1,121 @@
+/**
+ * The schema of xlive's core configuration: the TypeScript shape (`CoreConfig`) and the JSON Schema
+ * (draft-07, validated with ajv, `useDefaults`) that fills in defaults and rejects unknown keys in
+ * core sections. `plugins.<id>` sections are only checked to be objects here; each is validated
+ * later against its manifest's `configSchema` (see `LoadedConfig.pluginSection`).
+ */
+import type { LogFormat, LogLevel } from '../logging/logger.js';
+
+export interface HttpConfig {
+  host: string;
+  port: number;
+  bodyLimitBytes: number;
+  requestTimeoutMs: number;
+  trustProxy: boolean;
+}
+
+export interface LogConfig {
+  level: LogLevel;
+  format: LogFormat;
+}
+
+export interface StreamsConfig {
+  gopCacheBytes: number;
+  readerQueueBytes: number;
+  readerQueueMs: number;
+  slowReaderGraceMs: number;
+  maxStreams: number;
+  takeover: boolean;
+}
+
+export interface PluginHostConfig {
+  startTimeoutMs: number;
+  stopTimeoutMs: number;
+}
+
+export interface CoreConfig {
+  /** Absolute. Default `<cwd>/data`. */
+  dataDir: string;
+  /** Absolute. Live HLS segments; default `<dataDir>/run` (`/run/xlive` on the box). */
+  runtimeDir: string;
+  /** Absolute. External plugins; default `<dataDir>/plugins`. */
+  pluginsDir: string;
+  http: HttpConfig;
+  log: LogConfig;
+  streams: StreamsConfig;
+  /** Raw plugin sections from files and settings; use `pluginSection()` for the validated, env-merged one. */
+  plugins: Record<string, Record<string, unknown>>;
+  pluginHost: PluginHostConfig;
+  shutdownTimeoutMs: number;
+}
+
+/** Keys holding filesystem paths: resolved against cwd, and never taken from the settings layer. */
+export const PATH_KEYS = ['dataDir', 'runtimeDir', 'pluginsDir'] as const;
+
+const MIB = 1024 * 1024;
+const GIB = 1024 * MIB;
+const DAY_MS = 86_400_000;
+
+const bytes = (def: number, min: number, max: number) => ({ type: 'integer', minimum: min, maximum: max, default: def });
+const millis = (def: number, min = 1) => ({ type: 'integer', minimum: min, maximum: DAY_MS, default: def });
+
+/** Core JSON Schema. Defaults live here; `runtimeDir`/`pluginsDir` are derived from `dataDir` after validation. */
+export const coreSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    dataDir: { type: 'string', minLength: 1, default: './data' },
+    runtimeDir: { type: 'string', minLength: 1 },
+    pluginsDir: { type: 'string', minLength: 1 },
+    http: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        host: { type: 'string', minLength: 1, default: '0.0.0.0' },
+        port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080 },
+        bodyLimitBytes: bytes(MIB, 1, GIB),
+        requestTimeoutMs: millis(30_000),
+        trustProxy: { type: 'boolean', default: false },
+      },
+    },
+    log: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        level: { type: 'string', enum: ['debug', 'info', 'warn', 'error', 'silent'], default: 'info' },
+        format: { type: 'string', enum: ['text', 'json'], default: 'text' },
+      },
+    },
+    streams: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        gopCacheBytes: bytes(8 * MIB, 0, GIB),
+        readerQueueBytes: bytes(4 * MIB, 1, GIB),
+        readerQueueMs: millis(5_000),
+        slowReaderGraceMs: millis(10_000, 0),
+        maxStreams: { type: 'integer', minimum: 1, maximum: 100_000, default: 64 },
+        takeover: { type: 'boolean', default: false },
+      },
+    },
+    plugins: {
+      type: 'object',
+      default: {},
+      propertyNames: { pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' },
+      additionalProperties: { type: 'object' },
+    },
+    pluginHost: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        startTimeoutMs: millis(10_000),
+        stopTimeoutMs: millis(5_000),
+      },
+    },
+    shutdownTimeoutMs: millis(10_000),
+  },
+} as const;
