@@ -4,7 +4,8 @@ import { inject, injectable } from 'tsyringe';
 import type { LoadedConfig } from '../core/config/config-loader.js';
 import { TOKENS } from '../core/container/tokens.js';
 import { describeError } from '../core/errors/xlive-error.js';
-import { mountPluginRoutes, type XliveApp } from '../core/http/http-app.js';
+import type { SecuredRouter } from '../core/http/secured-router.js';
+import type { EventLog } from '../core/events/event-log.js';
 import type { HttpServer } from '../core/http/http-server.js';
 import type { RouteTable } from '../core/http/route-table.js';
 import type { Logger } from '../core/logging/logger.js';
@@ -26,7 +27,8 @@ export class Appliance {
     @inject(TOKENS.Database) private readonly db: SqliteDatabase,
     @inject(TOKENS.StreamHub) private readonly hub: StreamHub,
     @inject(TOKENS.RouteTable) private readonly routes: RouteTable,
-    @inject(TOKENS.HttpApp) private readonly app: XliveApp,
+    @inject(TOKENS.Router) private readonly router: SecuredRouter,
+    @inject(TOKENS.EventLog) private readonly events: EventLog,
     @inject(TOKENS.HttpServer) private readonly http: HttpServer,
     @inject(TOKENS.PluginHost) private readonly plugins: PluginHost,
     @inject('ListenerBook') private readonly listeners: ListenerBook,
@@ -36,13 +38,16 @@ export class Appliance {
   async start(): Promise<void> {
     for (const w of this.config.warnings) this.log.warn(w);
     await this.plugins.load();
-    mountPluginRoutes(this.app, this.routes);
+    this.router.mountPluginRoutes(this.routes);
     await this.plugins.start();
     await this.http.start();
     this.listeners.report('http', { host: this.config.values.http.host, port: this.http.port ?? 0 });
     this.started = true;
     this.writePortsFile();
     const failed = this.plugins.list().filter((p) => p.state === 'failed' || p.state === 'skipped');
+    for (const p of failed) {
+      this.events.record('core', { type: 'plugin.failed', severity: 'error', message: `plugin ${p.id} ${p.state}: ${p.error?.message ?? ''}`, data: { plugin: p.id, code: p.error?.code } });
+    }
     this.log.info(`ready: ${this.plugins.list().filter((p) => p.state === 'running').length} plugins running${failed.length ? `, ${failed.length} not (${failed.map((p) => p.id).join(', ')})` : ''}`);
     this.systemd.ready();
   }

@@ -7,7 +7,13 @@ import { loadConfig, type LoadedConfig } from '../core/config/config-loader.js';
 import { TOKENS, type BuildInfo } from '../core/container/tokens.js';
 import { HealthRegistry } from '../core/health/health-registry.js';
 import { registerCoreRoutes } from '../core/http/core-routes.js';
+import { PolicyTable } from '../core/http/access-policy.js';
 import { createHttpApp } from '../core/http/http-app.js';
+import { HttpMetrics } from '../core/http/http-metrics.js';
+import { HttpRateLimits } from '../core/http/rate-limits.js';
+import { SecuredRouter } from '../core/http/secured-router.js';
+import { EventLog } from '../core/events/event-log.js';
+import { bridgeStreamEvents } from '../core/events/stream-event-bridge.js';
 import { HttpServer } from '../core/http/http-server.js';
 import { RouteTable } from '../core/http/route-table.js';
 import { SinkLogger, streamSink, type Logger } from '../core/logging/logger.js';
@@ -24,6 +30,7 @@ import {
   PluginStateRepository,
   SettingsRepository,
   createPluginStore,
+  EventRepository,
   type SqliteDatabase,
 } from '../core/store/index.js';
 import { StreamHub } from '../core/streams/stream-hub.js';
@@ -80,7 +87,16 @@ export function composeAppliance(opts: RootOptions): { appliance: Appliance; con
   c.register(TOKENS.AuthRegistry, once(() => new AuthRegistry()));
   c.register(TOKENS.StorageRegistry, once(() => new StorageRegistry()));
   c.register(TOKENS.RouteTable, once(() => new RouteTable()));
-  c.register(TOKENS.HttpApp, once(() => createHttpApp({ bodyLimitBytes: v.http.bodyLimitBytes, log: log.child('http') })));
+  c.register(TOKENS.EventLog, once(() => new EventLog(new EventRepository(db), v.events.maxEvents, log.child('events'))));
+  c.register(TOKENS.HttpApp, once((k) =>
+    createHttpApp({ bodyLimitBytes: v.http.bodyLimitBytes, log: log.child('http'), metrics: new HttpMetrics(k.resolve(TOKENS.MetricsRegistry)) }),
+  ));
+  c.register(TOKENS.Router, once((k) => {
+    const metrics = k.resolve<MetricsRegistry>(TOKENS.MetricsRegistry);
+    const rejected = metrics.counter({ name: 'xlive_rate_limit_rejections_total', help: 'Requests refused by a rate limit', labelNames: ['bucket'] as const });
+    const limits = new HttpRateLimits({ ...v.http.rateLimits, trustProxy: v.http.trustProxy, onReject: (bucket) => rejected.inc({ bucket }) });
+    return new SecuredRouter(k.resolve(TOKENS.HttpApp), new PolicyTable(), k.resolve(TOKENS.AuthRegistry), limits, v.http.trustProxy);
+  }));
   c.register(TOKENS.HttpServer, once((k) =>
     new HttpServer(k.resolve(TOKENS.HttpApp), k.resolve(TOKENS.RouteTable), { host: v.http.host, port: v.http.port, requestTimeoutMs: v.http.requestTimeoutMs }, log.child('http')),
   ));
@@ -112,6 +128,8 @@ export function composeAppliance(opts: RootOptions): { appliance: Appliance; con
         auth: k.resolve(TOKENS.AuthRegistry),
         storage: k.resolve(TOKENS.StorageRegistry),
         storeFor: (owner) => createPluginStore(db, owner, migrator, { kv }),
+        events: k.resolve(TOKENS.EventLog),
+        plugins: () => k.resolve<PluginHost>(TOKENS.PluginHost).list(),
         host: {
           version: build.version,
           apiVersion: build.apiVersion,
@@ -128,12 +146,9 @@ export function composeAppliance(opts: RootOptions): { appliance: Appliance; con
   const hub = c.resolve<StreamHub>(TOKENS.StreamHub);
   const plugins = c.resolve<PluginHost>(TOKENS.PluginHost);
   const health = c.resolve<HealthRegistry>(TOKENS.HealthRegistry);
-  registerCoreRoutes(c.resolve(TOKENS.HttpApp), {
-    health,
-    streams: hub,
-    plugins,
-    version: build,
-  });
+  const events = c.resolve<EventLog>(TOKENS.EventLog);
+  registerCoreRoutes(c.resolve(TOKENS.Router), { health, streams: hub, plugins, events, version: build });
+  bridgeStreamEvents((l) => hub.onEvent(l), events);
   registerCoreHealthChecks(health, { db, plugins });
   return { appliance: c.resolve(Appliance), container: c, log, config };
 }

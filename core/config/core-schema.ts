@@ -12,6 +12,20 @@ export interface HttpConfig {
   bodyLimitBytes: number;
   requestTimeoutMs: number;
   trustProxy: boolean;
+  /** Allowed browser origins for the API (CORS); media routes always allow any origin. */
+  corsOrigins: string[];
+  rateLimits: RateLimitsConfig;
+}
+
+export interface RateLimitsConfig {
+  apiPerIpPerMinute: number;
+  apiPerTokenPerMinute: number;
+  mediaPerIpPerMinute: number;
+}
+
+export interface EventsConfig {
+  /** The event log keeps this many newest events. */
+  maxEvents: number;
 }
 
 export interface LogConfig {
@@ -46,6 +60,7 @@ export interface CoreConfig {
   /** Raw plugin sections from files and settings; use `pluginSection()` for the validated, env-merged one. */
   plugins: Record<string, Record<string, unknown>>;
   pluginHost: PluginHostConfig;
+  events: EventsConfig;
   shutdownTimeoutMs: number;
 }
 
@@ -77,6 +92,17 @@ export const coreSchema = {
         bodyLimitBytes: bytes(MIB, 1, GIB),
         requestTimeoutMs: millis(30_000),
         trustProxy: { type: 'boolean', default: false },
+        corsOrigins: { type: 'array', items: { type: 'string', maxLength: 200 }, maxItems: 50, default: [] },
+        rateLimits: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            apiPerIpPerMinute: { type: 'integer', minimum: 1, maximum: 10_000_000, default: 600 },
+            apiPerTokenPerMinute: { type: 'integer', minimum: 1, maximum: 10_000_000, default: 1200 },
+            mediaPerIpPerMinute: { type: 'integer', minimum: 1, maximum: 10_000_000, default: 30_000 },
+          },
+        },
       },
     },
     log: {
@@ -114,6 +140,14 @@ export const coreSchema = {
       properties: {
         startTimeoutMs: millis(10_000),
         stopTimeoutMs: millis(5_000),
+      },
+    },
+    events: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        maxEvents: { type: 'integer', minimum: 100, maximum: 1_000_000, default: 10_000 },
       },
     },
     shutdownTimeoutMs: millis(10_000),

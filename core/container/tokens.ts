@@ -14,6 +14,8 @@ export const TOKENS = {
   StorageRegistry: Symbol('StorageRegistry'),
   RouteTable: Symbol('RouteTable'),
   HttpApp: Symbol('HttpApp'),
+  Router: Symbol('Router'),
+  EventLog: Symbol('EventLog'),
   HttpServer: Symbol('HttpServer'),
   PluginHost: Symbol('PluginHost'),
   BuildInfo: Symbol('BuildInfo'),

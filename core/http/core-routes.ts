@@ -1,22 +1,25 @@
-import { NotFoundError } from '../errors/xlive-error.js';
+import { NotFoundError, ValidationError } from '../errors/xlive-error.js';
 import type { HealthRegistry } from '../health/health-registry.js';
+import type { EventFilter, BoxEvent } from '../sdk/events.js';
 import type { StreamApi } from '../sdk/streams.js';
-import type { XliveApp } from './http-app.js';
 import { sendProblem } from './http-app.js';
 import { statusProblem } from './problem.js';
+import type { SecuredRouter } from './secured-router.js';
 
 export interface CoreRouteDeps {
   health: Pick<HealthRegistry, 'run'>;
   streams: Pick<StreamApi, 'list' | 'get'> & { kick(path: string): boolean };
   plugins: { list(): unknown[]; get(id: string): unknown };
+  events: { list(filter?: EventFilter): BoxEvent[] };
   version: { name: string; version: string; apiVersion: string };
 }
 
-/** The core's own routes: liveness, readiness, version, plugins, streams. */
-export function registerCoreRoutes(app: XliveApp, deps: CoreRouteDeps): void {
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+/** The core's own routes: liveness, readiness, version, plugins, streams, events — each with its policy. */
+export function registerCoreRoutes(r: SecuredRouter, deps: CoreRouteDeps): void {
+  const pub = { public: true };
+  r.add('core', 'GET', '/healthz', pub, (c) => c.json({ status: 'ok' }));
 
-  app.get('/readyz', async (c) => {
+  r.add('core', 'GET', '/readyz', pub, async (c) => {
     const report = await deps.health.run();
     if (report.status !== 'fail') return c.json(report);
     const failing = report.checks.filter((x) => x.status === 'fail');
@@ -24,27 +27,46 @@ export function registerCoreRoutes(app: XliveApp, deps: CoreRouteDeps): void {
     return sendProblem(c, { ...p, body: { ...p.body, checks: report.checks } });
   });
 
-  app.get('/api/v1/version', (c) =>
+  r.add('core', 'GET', '/api/v1/version', pub, (c) =>
     c.json({ name: deps.version.name, version: deps.version.version, pluginApiVersion: deps.version.apiVersion, node: process.versions.node }),
   );
 
-  app.get('/api/v1/plugins', (c) => c.json({ items: deps.plugins.list() }));
-  app.get('/api/v1/plugins/:id', (c) => {
-    const p = deps.plugins.get(c.req.param('id'));
+  r.add('core', 'GET', '/api/v1/plugins', { scope: 'system:read' }, (c) => c.json({ items: deps.plugins.list() }));
+  r.add('core', 'GET', '/api/v1/plugins/:id', { scope: 'system:read' }, (c) => {
+    const p = deps.plugins.get(c.req.param('id') ?? '');
     if (!p) throw new NotFoundError(`no plugin with id "${c.req.param('id')}"`);
     return c.json(p);
   });
 
-  app.get('/api/v1/streams', (c) => c.json({ items: deps.streams.list() }));
-  app.get('/api/v1/streams/:app/:name', (c) => {
+  r.add('core', 'GET', '/api/v1/streams', { scope: 'streams:read' }, (c) => c.json({ items: deps.streams.list() }));
+  r.add('core', 'GET', '/api/v1/streams/:app/:name', { scope: 'streams:read' }, (c) => {
     const path = `${c.req.param('app')}/${c.req.param('name')}`;
     const s = deps.streams.get(path);
     if (!s) throw new NotFoundError(`stream ${path} is not being published`);
     return c.json(s);
   });
-  app.delete('/api/v1/streams/:app/:name', (c) => {
+  r.add('core', 'DELETE', '/api/v1/streams/:app/:name', { scope: 'streams:write' }, (c) => {
     const path = `${c.req.param('app')}/${c.req.param('name')}`;
     if (!deps.streams.kick(path)) throw new NotFoundError(`stream ${path} is not being published`);
     return c.body(null, 204);
   });
+
+  r.add('core', 'GET', '/api/v1/events', { scope: 'system:read' }, (c) => {
+    const q = c.req.query();
+    const filter: EventFilter = {};
+    if (q['type']) filter.type = q['type'].slice(0, 64);
+    if (q['since']) {
+      if (Number.isNaN(Date.parse(q['since']))) throw new ValidationError(`since=${JSON.stringify(q['since'].slice(0, 40))} is not an ISO date`);
+      filter.since = new Date(q['since']).toISOString();
+    }
+    if (q['after']) filter.afterId = parseIntParam('after', q['after']);
+    if (q['limit']) filter.limit = parseIntParam('limit', q['limit']);
+    return c.json({ items: deps.events.list(filter) });
+  });
+}
+
+function parseIntParam(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new ValidationError(`${name}=${JSON.stringify(v.slice(0, 20))} must be a non-negative integer`);
+  return n;
 }

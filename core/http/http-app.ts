@@ -5,14 +5,16 @@ import { bodyLimit } from 'hono/body-limit';
 import { PayloadTooLargeError } from '../errors/xlive-error.js';
 import type { Logger } from '../logging/logger.js';
 import { statusProblem, toProblem, type ProblemResponse } from './problem.js';
-import type { RouteTable } from './route-table.js';
+import type { Principal } from '../sdk/auth.js';
+import type { HttpMetrics } from './http-metrics.js';
 
-export type AppEnv = { Bindings: HttpBindings; Variables: { requestId: string } };
+export type AppEnv = { Bindings: HttpBindings; Variables: { requestId: string; principal: Principal } };
 export type XliveApp = Hono<AppEnv>;
 
 export interface HttpAppOptions {
   bodyLimitBytes: number;
   log: Logger;
+  metrics?: HttpMetrics;
 }
 
 export function sendProblem(c: Context, p: ProblemResponse): Response {
@@ -33,6 +35,7 @@ export function createHttpApp(opts: HttpAppOptions): XliveApp {
     const started = performance.now();
     await next();
     c.res.headers.set('x-request-id', id);
+    opts.metrics?.observe(c, (performance.now() - started) / 1000);
     if (log.isLevelEnabled('debug')) {
       log.debug(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`, { requestId: id });
     }
@@ -55,11 +58,4 @@ export function createHttpApp(opts: HttpAppOptions): XliveApp {
   });
   app.notFound((c) => sendProblem(c, statusProblem(404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`, c.req.path, c.get('requestId'))));
   return app;
-}
-
-/** Mount what plugins registered during setup. */
-export function mountPluginRoutes(app: XliveApp, table: RouteTable): void {
-  for (const r of table.routes) {
-    app.on(r.method, r.path, (c) => r.handler(c as unknown as Context));
-  }
 }

@@ -40,8 +40,8 @@ export class MetricsRegistry implements MetricsApi {
     client.collectDefaultMetrics({ register: this.registry, prefix: 'xlive_' });
   }
 
-  async text(): Promise<string> {
-    return this.registry.metrics();
+  async exposition(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 
   private base(opts: MetricOptions<string>): { name: string; help: string; labelNames: string[] } {

@@ -6,7 +6,7 @@ import { PluginError } from '../errors/xlive-error.js';
 import type { PluginManifest } from '../sdk/plugin.js';
 
 const KINDS = ['protocol', 'storage', 'auth', 'metrics', 'other'];
-const PERMISSIONS = ['http', 'http:mount', 'http:public', 'streams:publish', 'streams:read', 'net:listen', 'storage:provide', 'auth:provide'];
+const PERMISSIONS = ['http', 'http:mount', 'http:public', 'streams:publish', 'streams:read', 'net:listen', 'storage:provide', 'auth:provide', 'metrics:expose', 'events:write'];
 const ID = '^[a-z][a-z0-9]*(-[a-z0-9]+)*$';
 
 /** JSON Schema of the `"xlive"` section of a plugin's package.json (plugin contract v1). */
@@ -21,7 +21,7 @@ const XLIVE_SECTION_SCHEMA = {
     permissions: { type: 'array', uniqueItems: true, items: { enum: PERMISSIONS } },
     dependsOn: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: ID } },
     configSchema: { type: 'object' },
-    httpMounts: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^/[a-z0-9][a-z0-9-]*$' } },
+    httpMounts: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^(/[a-z0-9][a-z0-9-]*)+$', maxLength: 100 } },
     enabledByDefault: { type: 'boolean' },
     description: { type: 'string' },
   },

@@ -10,7 +10,9 @@ import type { RouteTable } from '../http/route-table.js';
 import type { Logger } from '../logging/logger.js';
 import type { MetricsRegistry } from '../metrics/metrics-registry.js';
 import type { HttpMethod, HttpRegistrar, RouteHandler, RouteOptions, UpgradeHandler } from '../sdk/http.js';
-import type { PluginContext, PluginHostInfo, PluginManifest, PluginStore } from '../sdk/plugin.js';
+import type { EventLog } from '../events/event-log.js';
+import type { MetricsApi } from '../sdk/metrics.js';
+import type { PluginContext, PluginHostInfo, PluginManifest, PluginStore, PluginSummary } from '../sdk/plugin.js';
 import type { StreamApi, StreamEventListener } from '../sdk/streams.js';
 import type { StorageRegistry } from '../storage/storage-registry.js';
 import { RegistrationGate } from './registration-gate.js';
@@ -24,6 +26,8 @@ export interface ContextServices {
   auth: AuthRegistry;
   storage: StorageRegistry;
   storeFor(owner: string): PluginStore;
+  events: EventLog;
+  plugins(): PluginSummary[];
   host: PluginHostInfo;
   dataDir: string;
   runtimeDir: string;
@@ -117,6 +121,16 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
     },
   };
 
+  const metrics: MetricsApi = {
+    counter: (o) => s.metrics.counter(o),
+    gauge: (o) => s.metrics.gauge(o),
+    histogram: (o) => s.metrics.histogram(o),
+    exposition: () => {
+      gate.require('metrics:expose', 'expose the metrics registry');
+      return s.metrics.exposition();
+    },
+  };
+
   const ctx: PluginContext<C> = {
     id: m.id,
     config,
@@ -133,6 +147,7 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
     streams,
     http,
     health: {
+      report: () => s.health.run(),
       register: (check) => {
         const name = `${m.id}/${check.name}`;
         gate.stage(`register health check ${check.name}`, () => {
@@ -141,7 +156,20 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
         });
       },
     },
-    metrics: s.metrics,
+    metrics,
+    events: {
+      record: (event) => {
+        gate.require('events:write', 'record events');
+        s.events.record(m.id, event);
+      },
+      list: (filter) => s.events.list(filter),
+      onEvent: (listener) => {
+        const off = s.events.onEvent(listener);
+        unsubscribers.push(off);
+        return off;
+      },
+    },
+    plugins: { list: () => s.plugins() },
     auth: {
       register: (provider) => {
         gate.require('auth:provide', 'provide authentication');

@@ -3,7 +3,8 @@ export type Credentials =
   | { type: 'anonymous'; remote?: string }
   | { type: 'bearer'; token: string; remote?: string }
   | { type: 'password'; username: string; password: string; remote?: string }
-  | { type: 'session'; sessionId: string; remote?: string }
+  /** A panel session cookie; `csrfToken` is the X-CSRF-Token header of a state-changing request. */
+  | { type: 'session'; sessionId: string; method: string; csrfToken?: string; remote?: string }
   /** A publish/play attempt: `name` as sent (may be the key itself), plus `?key=`/`?token=` query values. */
   | { type: 'stream'; app: string; name: string; query: Record<string, string>; remote?: string };
 
@@ -37,3 +38,17 @@ export interface AuthApi {
   /** Ask providers in order; with none deciding, the default policy (open) applies. */
   authorize(principal: Principal, resource: string, action: Action): Promise<boolean>;
 }
+
+/** API scopes tokens carry and roles expand to. */
+export const API_SCOPES = [
+  'streams:read',
+  'streams:write',
+  'recordings:read',
+  'recordings:write',
+  'plugins:admin',
+  'system:read',
+  'system:admin',
+  'users:admin',
+  'metrics:read',
+] as const;
+export type ApiScope = (typeof API_SCOPES)[number];

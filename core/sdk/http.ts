@@ -11,6 +11,13 @@ export type RouteHandler = (c: Context) => Response | Promise<Response>;
 export interface RouteOptions {
   /** Open to clients without credentials (needs the `http:public` permission in the manifest). */
   public?: boolean;
+  /**
+   * The scope a caller needs (`streams:read`, `system:admin`, …). Without `public` or `scope`, a route
+   * needs an authenticated caller with any scope. Routes under `/api/v1` must state one or the other.
+   */
+  scope?: string;
+  /** Exempt from the per-IP API rate limit (media routes have their own, more generous one). */
+  media?: boolean;
 }
 
 /** Handles an HTTP Upgrade (WebSocket). Return false to decline (the host answers 404). */

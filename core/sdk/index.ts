@@ -9,6 +9,7 @@ export * from './auth.js';
 export * from './storage.js';
 export * from './health.js';
 export * from './metrics.js';
+export * from './events.js';
 export * from './http.js';
 export type { Logger, LogLevel } from '../logging/logger.js';
 export * from '../errors/xlive-error.js';

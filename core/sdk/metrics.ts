@@ -21,6 +21,8 @@ export interface Histogram<L extends string = string> {
 }
 
 export interface MetricsApi {
+  /** The whole registry in Prometheus text format (needs the `metrics:expose` permission). */
+  exposition(): Promise<{ contentType: string; body: string }>;
   counter<L extends string>(opts: MetricOptions<L>): Counter<L>;
   gauge<L extends string>(opts: MetricOptions<L> & { collect?: (g: Gauge<L>) => void }): Gauge<L>;
   histogram<L extends string>(opts: MetricOptions<L> & { buckets?: number[] }): Histogram<L>;

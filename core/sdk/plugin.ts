@@ -1,6 +1,7 @@
 import type { Logger } from '../logging/logger.js';
 import type { AuthApi } from './auth.js';
-import type { HealthCheck } from './health.js';
+import type { EventsApi } from './events.js';
+import type { HealthCheck, HealthReport } from './health.js';
 import type { HttpRegistrar } from './http.js';
 import type { MetricsApi } from './metrics.js';
 import type { StorageProvider } from './storage.js';
@@ -25,7 +26,9 @@ export type PluginPermission =
   | 'streams:read'
   | 'net:listen'
   | 'storage:provide'
-  | 'auth:provide';
+  | 'auth:provide'
+  | 'metrics:expose'
+  | 'events:write';
 
 /** The `"xlive"` section of a plugin's package.json, plus name/version/main from the package. */
 export interface PluginManifest {
@@ -101,7 +104,10 @@ export interface PluginContext<C = Record<string, unknown>> {
   readonly paths: PluginPaths;
   readonly streams: StreamApi;
   readonly http: HttpRegistrar;
-  readonly health: { register(check: HealthCheck): void };
+  readonly health: { register(check: HealthCheck): void; report(): Promise<HealthReport> };
+  readonly events: EventsApi;
+  /** Read-only view of the plugins on this box. */
+  readonly plugins: { list(): PluginSummary[] };
   readonly metrics: MetricsApi;
   readonly auth: AuthApi;
   /** The storage provider registry: a storage plugin registers, others look up by name or take the default. */
@@ -118,6 +124,16 @@ export interface PluginHostInfo {
   httpPort(): number | undefined;
   /** Tell the host a listener is up (shown in status, written to the ports file tests read). */
   reportListener(name: string, address: { host: string; port: number }): void;
+}
+
+export interface PluginSummary {
+  id: string;
+  version: string | null;
+  kinds: PluginKind[];
+  source: 'builtin' | 'external';
+  enabled: boolean;
+  state: 'disabled' | 'loaded' | 'running' | 'failed' | 'skipped' | 'stopped';
+  error: { code: string; message: string } | null;
 }
 
 export interface PluginDefinition<C = Record<string, unknown>> {

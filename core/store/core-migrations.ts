@@ -32,4 +32,22 @@ export const CORE_MIGRATIONS: readonly Migration[] = Object.freeze([
       );
     `,
   },
+  {
+    version: 2,
+    name: 'event log',
+    up: `
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        time TEXT NOT NULL,
+        type TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        source TEXT NOT NULL,
+        stream TEXT,
+        message TEXT NOT NULL,
+        data TEXT NOT NULL
+      );
+      CREATE INDEX events_type ON events (type, id);
+      CREATE INDEX events_time ON events (time);
+    `,
+  },
 ]);

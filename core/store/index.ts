@@ -8,4 +8,5 @@ export { PluginKvRepository, PLUGIN_KV_VALUE_MAX_BYTES } from './plugin-kv-repos
 export { createPluginStore, type PluginStoreOptions } from './plugin-store.js';
 export { createPluginDatabase } from './plugin-database.js';
 export { backupDatabase, type BackupOptions } from './backup.js';
+export { EventRepository } from './event-repository.js';
 export { toDatabaseError, isCorruption } from './sqlite-error.js';

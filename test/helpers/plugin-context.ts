@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthRegistry } from '../../core/auth/auth-registry.js';
 import { HealthRegistry } from '../../core/health/health-registry.js';
-import { createHttpApp, mountPluginRoutes } from '../../core/http/http-app.js';
+import { PolicyTable } from '../../core/http/access-policy.js';
+import { createHttpApp } from '../../core/http/http-app.js';
+import { HttpRateLimits } from '../../core/http/rate-limits.js';
+import { SecuredRouter } from '../../core/http/secured-router.js';
+import { EventLog } from '../../core/events/event-log.js';
 import { HttpServer } from '../../core/http/http-server.js';
 import { RouteTable } from '../../core/http/route-table.js';
 import { silentLogger, type Logger } from '../../core/logging/logger.js';
@@ -18,7 +22,7 @@ import { buildPluginContext } from '../../core/plugins/plugin-context-factory.js
 import type { AuthApi } from '../../core/sdk/auth.js';
 import type { PluginContext, PluginManifest, PluginPermission } from '../../core/sdk/plugin.js';
 import { StorageRegistry } from '../../core/storage/storage-registry.js';
-import { CORE_MIGRATIONS, CORE_OWNER, Migrator, createPluginStore, openDatabase, type SqliteDatabase } from '../../core/store/index.js';
+import { CORE_MIGRATIONS, CORE_OWNER, EventRepository, Migrator, createPluginStore, openDatabase, type SqliteDatabase } from '../../core/store/index.js';
 import { StreamHub, type StreamHubOptions } from '../../core/streams/stream-hub.js';
 import { PACKAGE_ROOT } from './appliance.js';
 
@@ -47,6 +51,7 @@ export interface SharedParts {
   storage: StorageRegistry;
   db: SqliteDatabase;
   migrator: Migrator;
+  events: EventLog;
   root: string;
   listeners: Map<string, { host: string; port: number }>;
 }
@@ -79,6 +84,7 @@ export function createSharedParts(opts: { hub?: StreamHub; hubOptions?: Partial<
     storage: new StorageRegistry(),
     db,
     migrator,
+    events: new EventLog(new EventRepository(db), 10_000, silentLogger()),
     root: mkdtempSync(join(tmpdir(), 'xlive-test-')),
     listeners: new Map(),
   };
@@ -109,6 +115,8 @@ export function createTestContext<C = Record<string, unknown>>(opts: TestContext
       auth: auth as AuthRegistry,
       storage: parts.storage,
       storeFor: (owner) => createPluginStore(parts.db, owner, parts.migrator),
+      events: parts.events,
+      plugins: () => [],
       host: {
         version: '0.0.0-test',
         apiVersion: '1.0.0',
@@ -134,7 +142,8 @@ export function createTestContext<C = Record<string, unknown>>(opts: TestContext
     },
     async serve() {
       const app = createHttpApp({ bodyLimitBytes: 1024 * 1024, log });
-      mountPluginRoutes(app, parts.routes);
+      const limits = new HttpRateLimits({ apiPerIpPerMinute: 100_000, apiPerTokenPerMinute: 100_000, mediaPerIpPerMinute: 1_000_000, trustProxy: false });
+      new SecuredRouter(app, new PolicyTable(), parts.auth, limits, false).mountPluginRoutes(parts.routes);
       const server = new HttpServer(app, parts.routes, { host: '127.0.0.1', port: 0, requestTimeoutMs: 30_000 }, log);
       await server.start();
       const port = server.port!;

@@ -1,0 +1,42 @@
+/** The box's event log: a bounded timeline in SQLite (stream started/stopped, viewer dropped, …). */
+export type EventSeverity = 'info' | 'warn' | 'error';
+
+export interface BoxEvent {
+  id: number;
+  /** ISO time. */
+  time: string;
+  /** Dotted type: `stream.started`, `stream.stopped`, `viewer.dropped`, `publish.refused`, `recording.paused`, `plugin.failed`, `health.changed`, … */
+  type: string;
+  severity: EventSeverity;
+  /** Who recorded it: `core` or a plugin id. */
+  source: string;
+  /** The stream path it concerns, if any. */
+  stream: string | null;
+  message: string;
+  data: Record<string, unknown>;
+}
+
+export interface EventInit {
+  type: string;
+  severity?: EventSeverity;
+  stream?: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+export interface EventFilter {
+  type?: string;
+  /** Only events with id greater than this (a cursor) … */
+  afterId?: number;
+  /** … or newer than this ISO time. */
+  since?: string;
+  limit?: number;
+}
+
+export interface EventsApi {
+  /** Record an event (needs the `events:write` permission). */
+  record(event: EventInit): void;
+  list(filter?: EventFilter): BoxEvent[];
+  /** Called after each recorded event; returns an unsubscribe function (removed when the plugin stops). */
+  onEvent(listener: (event: BoxEvent) => void): () => void;
+}
