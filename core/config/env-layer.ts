@@ -12,6 +12,7 @@
  *   XLIVE_<PLUGIN_ID>_<KEY>            a plugin's key; the id upper-cased with `-` → `_`
  *     XLIVE_RTMP_PORT                    → plugins.rtmp.port
  *     XLIVE_HTTP_FLV_MAX_VIEWERS         → plugins["http-flv"].maxViewers
+ *   XLIVE_PUBLISH_AUTH                 → plugins["auth-local"].publishAuth (an alias, see ENV_ALIASES)
  *   XLIVE_PLUGINS__<PLUGIN_ID>__<KEY>  the same, unambiguous (double underscores); wins over the short form
  *     XLIVE_PLUGINS__HTTP_FLV__MAX_VIEWERS → plugins["http-flv"].maxViewers
  *
@@ -94,11 +95,24 @@ export function pluginEnvId(id: string): string {
   return id.toUpperCase().replace(/-/g, '_');
 }
 
+/**
+ * Short names the docs promise for plugin keys: `XLIVE_PUBLISH_AUTH` → plugins["auth-local"].publishAuth.
+ * They behave like the plugin's short form (the long form still wins).
+ */
+export const ENV_ALIASES: Readonly<Record<string, { plugin: string; key: string }>> = {
+  XLIVE_PUBLISH_AUTH: { plugin: 'auth-local', key: 'PUBLISH_AUTH' },
+};
+
 function matchPluginVar(
   name: string,
   id: string,
   keys: ReadonlyMap<string, SchemaKey>,
 ): { key: SchemaKey; long: boolean } | undefined {
+  const alias = ENV_ALIASES[name];
+  if (alias) {
+    const key = alias.plugin === id ? keys.get(alias.key) : undefined;
+    return key && { key, long: false };
+  }
   const rest = name.slice(ENV_PREFIX.length);
   const envId = pluginEnvId(id);
   if (rest.startsWith(LONG_PREFIX)) {
