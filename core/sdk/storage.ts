@@ -31,4 +31,39 @@ export interface StorageProvider {
   list(cls: StorageClass, prefix: string): Promise<StoredObject[]>;
   delete(cls: StorageClass, key: string): Promise<void>;
   usage(): Promise<StorageUsage>;
+  /** Present when the provider can keep recordings. */
+  readonly recordings?: RecordingStore;
+}
+
+export interface RecordingSegment {
+  /** Storage key of the segment (class `recording`). */
+  key: string;
+  seq: number;
+  durationMs: number;
+  bytes: number;
+  discontinuity: boolean;
+}
+
+export interface RecordingInfo {
+  id: string;
+  /** `<app>/<stream>` */
+  stream: string;
+  startedAt: string;
+  endedAt: string | null;
+  segments: number;
+  bytes: number;
+  durationMs: number;
+}
+
+/** Recordings a storage provider may offer (the local one does). Retention and the disk watermark apply. */
+export interface RecordingStore {
+  /** Whether config asks to record this stream. */
+  shouldRecord(stream: string): boolean;
+  beginRecording(stream: string): Promise<string>;
+  /** Throws StorageFullError when recording is paused for disk space. */
+  addRecordingSegment(recordingId: string, segment: RecordingSegment): Promise<void>;
+  endRecording(recordingId: string): Promise<void>;
+  listRecordings(stream?: string): Promise<RecordingInfo[]>;
+  getRecording(recordingId: string): Promise<{ info: RecordingInfo; segments: RecordingSegment[] } | null>;
+  deleteRecording(recordingId: string): Promise<void>;
 }
