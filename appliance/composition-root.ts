@@ -37,6 +37,7 @@ import { StreamHub } from '../core/streams/stream-hub.js';
 import { Appliance } from './appliance.js';
 import { readBuildInfo } from './build-info.js';
 import { registerCoreHealthChecks } from './core-health-checks.js';
+import { registerPanelRoutes } from './panel-routes.js';
 import { ListenerBook } from './listener-book.js';
 import { SystemdNotifier } from './systemd-notifier.js';
 
@@ -149,6 +150,7 @@ export function composeAppliance(opts: RootOptions): { appliance: Appliance; con
   const events = c.resolve<EventLog>(TOKENS.EventLog);
   registerCoreRoutes(c.resolve(TOKENS.Router), { health, streams: hub, plugins, events, version: build });
   bridgeStreamEvents((l) => hub.onEvent(l), events);
+  registerPanelRoutes(c.resolve(TOKENS.Router), join(build.packageRoot, 'dist', 'appliance', 'panel'));
   registerCoreHealthChecks(health, { db, plugins });
   return { appliance: c.resolve(Appliance), container: c, log, config };
 }

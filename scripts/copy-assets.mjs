@@ -12,7 +12,7 @@ function copyAssets(srcDir, destDir) {
     const src = join(srcDir, entry);
     const dest = join(destDir, entry);
     if (statSync(src).isDirectory()) copyAssets(src, dest);
-    else if (ASSET.test(entry) && entry !== 'tsconfig.json') {
+    else if ((ASSET.test(entry) || (srcDir.endsWith('/panel') && entry.endsWith('.js'))) && entry !== 'tsconfig.json') {
       mkdirSync(destDir, { recursive: true });
       cpSync(src, dest);
     }

@@ -1,0 +1,41 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { NotFoundError } from '../core/errors/xlive-error.js';
+import type { SecuredRouter } from '../core/http/secured-router.js';
+
+const TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  svg: 'image/svg+xml',
+  png: 'image/png',
+  ico: 'image/x-icon',
+};
+/** Panel asset names: one flat folder, no paths. */
+const ASSET = /^[a-z0-9][a-z0-9-]{0,63}\.(html|js|css|svg|png|ico)$/;
+
+/** The web panel: static files from `dist/appliance/panel`, at `/` and `/panel/<file>`. Its API calls are guarded. */
+export function registerPanelRoutes(router: SecuredRouter, dir: string): void {
+  const send = async (name: string): Promise<Response> => {
+    if (!ASSET.test(name)) throw new NotFoundError(`no panel file ${JSON.stringify(name.slice(0, 80))}`);
+    let body: Buffer;
+    try {
+      body = await readFile(join(dir, name));
+    } catch {
+      throw new NotFoundError(`no panel file ${name}`);
+    }
+    const ext = name.slice(name.lastIndexOf('.') + 1);
+    return new Response(new Uint8Array(body), {
+      headers: {
+        'content-type': TYPES[ext] ?? 'application/octet-stream',
+        'cache-control': ext === 'html' ? 'no-cache' : 'public, max-age=300',
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'no-referrer',
+        ...(ext === 'html' ? { 'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'" } : {}),
+      },
+    });
+  };
+  router.add('core', 'GET', '/', { public: true }, () => send('index.html'));
+  router.add('core', 'GET', '/panel/:file', { public: true }, (c) => send(c.req.param('file') ?? ''));
+}
