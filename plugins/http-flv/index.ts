@@ -1,0 +1,42 @@
+/**
+ * The HTTP-FLV / WebSocket-FLV plugin: live streams at `GET /flv/<app>/<stream>.flv` as HTTP-FLV,
+ * and at the same path with an Upgrade as WebSocket-FLV (mpegts.js, flv.js). Pure passthrough of
+ * the hub's FLV tag bodies; each tag header is built once per frame and shared by all viewers.
+ */
+import { definePlugin } from 'xlive/sdk';
+import { resolveConfig, type HttpFlvConfig } from './config.js';
+import { registerFlvMetrics } from './flv-metrics.js';
+import { FLV_MOUNT, FlvService } from './flv-service.js';
+import { flvPreflightHandler, httpFlvHandler } from './http-flv-route.js';
+import { ViewerRegistry } from './viewer-registry.js';
+import { wsFlvUpgradeHandler } from './ws-flv-upgrade.js';
+
+/** Share of `maxViewers` above which the health check warns. */
+const HEALTH_WARN_RATIO = 0.9;
+
+export default definePlugin<HttpFlvConfig>({
+  setup(ctx) {
+    const config = resolveConfig(ctx.config as unknown as Record<string, unknown>);
+    const viewers = new ViewerRegistry(config.maxViewers);
+    const metrics = registerFlvMetrics(ctx.metrics, viewers);
+    const service = new FlvService({ streams: ctx.streams, auth: ctx.auth, log: ctx.log, config, viewers, metrics });
+
+    ctx.http.route('GET', `${FLV_MOUNT}/*`, httpFlvHandler(service, ctx.http), { public: true });
+    ctx.http.route('OPTIONS', `${FLV_MOUNT}/*`, flvPreflightHandler(), { public: true });
+    ctx.http.upgrade(`${FLV_MOUNT}/`, wsFlvUpgradeHandler({ service, log: ctx.log }), { public: true });
+
+    ctx.health.register({
+      name: 'viewers',
+      check: () => {
+        const n = viewers.size;
+        const message = `${n} of ${config.maxViewers} viewers (http-flv ${viewers.count('http-flv')}, ws-flv ${viewers.count('ws-flv')})`;
+        return { status: n >= config.maxViewers * HEALTH_WARN_RATIO ? 'warn' : 'ok', message };
+      },
+    });
+
+    // Stopping the plugin ends every session it runs (the hub may outlive it).
+    ctx.signal.addEventListener('abort', () => viewers.closeAll('shutdown'), { once: true });
+  },
+});
+
+export type { HttpFlvConfig } from './config.js';
