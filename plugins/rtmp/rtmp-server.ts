@@ -1,0 +1,117 @@
+import type { Socket } from 'node:net';
+import type { AuthApi, Logger, StreamApi } from 'xlive/sdk';
+import type { HandshakeOptions } from './codec/handshake.js';
+import { RtmpConn, type RtmpConnInfo, type RtmpConnLimits } from './rtmp-conn.js';
+import { RtmpListener } from './rtmp-listener.js';
+
+export interface RtmpServerConfig extends RtmpConnLimits {
+  host: string;
+  port: number;
+  maxConnections: number;
+  /** Streams this server may be publishing at once. */
+  maxStreams: number;
+}
+
+export const DEFAULT_RTMP_CONFIG: RtmpServerConfig = {
+  host: '0.0.0.0',
+  port: 1935,
+  chunkSize: 4096,
+  maxConnections: 1000,
+  maxStreams: 64,
+  maxMessageSize: 8 * 1024 * 1024,
+  handshakeTimeoutMs: 10_000,
+  idleTimeoutMs: 30_000,
+  ackWindow: 5_000_000,
+};
+
+export interface RtmpServerDeps {
+  streams: Pick<StreamApi, 'publish' | 'subscribe' | 'get' | 'parsePath'>;
+  auth: Pick<AuthApi, 'authenticate' | 'authorize'>;
+  log: Logger;
+  now?: () => number;
+  handshake?: HandshakeOptions;
+  /** Metrics hooks. */
+  onConnection?: () => void;
+  countBytes?: (direction: 'in' | 'out', n: number) => void;
+}
+
+/** Owns the RTMP connections: accepts through its listener, enforces limits, lists and kicks. */
+export class RtmpServer {
+  private readonly conns = new Map<string, RtmpConn>();
+  private readonly listener = new RtmpListener((socket) => this.accept(socket));
+  private readonly config: RtmpServerConfig;
+  private readonly now: () => number;
+  private seq = 0;
+  private address: { host: string; port: number } | null = null;
+
+  constructor(
+    config: Partial<RtmpServerConfig>,
+    private readonly deps: RtmpServerDeps,
+  ) {
+    this.config = { ...DEFAULT_RTMP_CONFIG, ...config };
+    this.now = deps.now ?? Date.now;
+  }
+
+  async start(): Promise<{ host: string; port: number }> {
+    this.address = await this.listener.listen(this.config.host, this.config.port);
+    this.deps.log.info(`listening on ${this.address.host}:${this.address.port}`);
+    return this.address;
+  }
+
+  get listening(): boolean {
+    return this.listener.listening;
+  }
+
+  /** Stop accepting, then close every connection (publishers are unpublished). */
+  async stop(): Promise<void> {
+    const closing = this.listener.close();
+    for (const conn of [...this.conns.values()]) conn.destroy('server stopping');
+    await closing;
+    this.address = null;
+  }
+
+  list(): RtmpConnInfo[] {
+    return [...this.conns.values()].map((c) => c.info());
+  }
+
+  /** Disconnect one connection by id; false if there is none. */
+  kick(id: string): boolean {
+    const conn = this.conns.get(id);
+    if (!conn) return false;
+    conn.destroy('kicked');
+    return true;
+  }
+
+  get connectionCount(): number {
+    return this.conns.size;
+  }
+
+  private publishingCount(): number {
+    let n = 0;
+    for (const c of this.conns.values()) if (c.info().role === 'publisher') n++;
+    return n;
+  }
+
+  private accept(socket: Socket): void {
+    const remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    if (this.conns.size >= this.config.maxConnections) {
+      this.deps.log.warn(`[conn ${remote}] refused: ${this.config.maxConnections} connections already open`);
+      socket.destroy();
+      return;
+    }
+    this.deps.onConnection?.();
+    const id = String(++this.seq);
+    const conn = new RtmpConn(id, socket, {
+      streams: this.deps.streams,
+      auth: this.deps.auth,
+      log: this.deps.log,
+      limits: this.config,
+      mayPublish: () => this.publishingCount() < this.config.maxStreams,
+      countBytes: this.deps.countBytes ?? (() => undefined),
+      now: this.now,
+      handshake: this.deps.handshake,
+    });
+    this.conns.set(id, conn);
+    conn.start((c) => this.conns.delete(c.id));
+  }
+}
