@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { describeError, isXliveError, PluginError, type PluginErrorCode } from '../errors/xlive-error.js';
 import type { Logger } from '../logging/logger.js';
-import type { PluginDefinition, PluginManifest, PluginKind } from '../sdk/plugin.js';
+import type { PluginDefinition, PluginInstance, PluginManifest, PluginKind } from '../sdk/plugin.js';
 import { dependencyOrder } from './dependency-order.js';
 import { apiCompatible } from './manifest.js';
 import { buildPluginContext, type BuiltContext, type ContextServices } from './plugin-context-factory.js';
@@ -43,6 +43,7 @@ interface PluginRecord {
   state: PluginState;
   error: PluginError | undefined;
   def?: PluginDefinition<Record<string, unknown>>;
+  instance?: PluginInstance;
   built?: BuiltContext<Record<string, unknown>>;
   scope?: { dispose?(): void | Promise<void> };
 }
@@ -103,7 +104,8 @@ export class PluginHost {
         continue;
       }
       try {
-        await withTimeout(Promise.resolve().then(() => rec.def!.start?.(rec.built!.ctx)), this.deps.startTimeoutMs, () =>
+        const start = () => (rec.instance?.start ? rec.instance.start() : rec.def!.start?.(rec.built!.ctx));
+        await withTimeout(Promise.resolve().then(start), this.deps.startTimeoutMs, () =>
           new PluginError('PLUGIN_START_TIMEOUT', `plugin ${m.id} did not finish start() within ${this.deps.startTimeoutMs} ms`),
         );
         rec.state = 'running';
@@ -175,6 +177,7 @@ export class PluginHost {
         result.catch(() => undefined);
         throw new PluginError('PLUGIN_SETUP_FAILED', `plugin ${m.id}: setup() must be synchronous; do async work in start()`);
       }
+      if (typeof result === 'object' && result !== null) rec.instance = result as PluginInstance;
       built.gate.commit();
     } catch (err) {
       built.gate.discard();
@@ -188,7 +191,8 @@ export class PluginHost {
     if (!built) return;
     built.abort.abort();
     try {
-      await withTimeout(Promise.resolve().then(() => rec.def?.stop?.(built.ctx)), this.deps.stopTimeoutMs, () =>
+      const stop = () => (rec.instance?.stop ? rec.instance.stop() : rec.def?.stop?.(built.ctx));
+      await withTimeout(Promise.resolve().then(stop), this.deps.stopTimeoutMs, () =>
         new PluginError('PLUGIN_STOP_FAILED', `plugin ${rec.id} did not finish stop() within ${this.deps.stopTimeoutMs} ms`),
       );
       if (!afterFailure) this.deps.log.info(`stopped ${rec.id}`);

@@ -136,9 +136,19 @@ export interface PluginSummary {
   error: { code: string; message: string } | null;
 }
 
+/** What `setup` may return: the running instance's own start/stop, closing over what setup built. */
+export interface PluginInstance {
+  start?(): void | Promise<void>;
+  stop?(): void | Promise<void>;
+}
+
 export interface PluginDefinition<C = Record<string, unknown>> {
-  /** Synchronous wiring: register routes, checks, metrics, providers. Registration closes when it returns. */
-  setup(ctx: PluginContext<C>): void;
+  /**
+   * Synchronous wiring: register routes, checks, metrics, providers. Registration closes when it returns.
+   * It may return `{ start, stop }` closing over what it built (preferred: no module-level state); those
+   * are used instead of the definition's `start`/`stop`.
+   */
+  setup(ctx: PluginContext<C>): void | PluginInstance;
   /** Start listeners and timers. Awaited with a timeout, in dependency order. */
   start?(ctx: PluginContext<C>): void | Promise<void>;
   /** Stop everything started. Reverse order, with a timeout. */

@@ -111,8 +111,9 @@ export class HubReader implements Reader {
   }
 
   private checkBudget(latest: Frame): void {
-    const first = this.queue[this.head];
-    const spanMs = first ? latest.dts - first.dts : 0;
+    let first: Frame | undefined;
+    for (let i = this.head; i < this.queue.length && !first; i++) if (this.queue[i]!.track !== 'data') first = this.queue[i];
+    const spanMs = first && latest.track !== 'data' ? latest.dts - first.dts : 0;
     if (this.stats.queuedBytes <= this.budget.maxQueueBytes && spanMs <= this.budget.maxQueueMs) return;
     const t = this.now();
     if (this.overBudgetSince === undefined) {

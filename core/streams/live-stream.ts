@@ -68,7 +68,8 @@ export class LiveStream implements ReaderOwner {
 
   setMetadata(payload: Uint8Array, values: Record<string, unknown>): void {
     this.metadataValues = values;
-    const frame = new MediaFrame({ track: 'data', codec: 'amf0', dts: this.lastDts, payload });
+    // Metadata travels at timestamp 0, as FLV demuxers expect (ffmpeg reads a later one as a data stream).
+    const frame = new MediaFrame({ track: 'data', codec: 'amf0', dts: 0, payload });
     this.metadata = frame;
     for (const reader of this.readers.values()) reader.deliver(frame);
   }
@@ -98,7 +99,8 @@ export class LiveStream implements ReaderOwner {
     // Start the reader on a keyframe: metadata and sequence headers restamped to the GOP's start, then the GOP.
     const gop = withGop ? this.gop.snapshot() : [];
     const start = gop[0]?.dts ?? this.lastDts;
-    for (const header of [this.metadata, this.videoHeader, this.audioHeader]) {
+    if (this.metadata) reader.deliver(this.metadata);
+    for (const header of [this.videoHeader, this.audioHeader]) {
       if (header && !reader.isClosed) reader.deliver(header.restamped(start));
     }
     for (const frame of gop) {

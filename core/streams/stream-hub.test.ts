@@ -75,7 +75,7 @@ describe('StreamHub', () => {
     const sink = new Sink();
     hub.subscribe('live/a', { protocol: 'test', sink });
     const kinds = sink.frames.map((f) => `${f.track}${f.sequenceHeader ? '-hdr' : ''}@${f.dts}`);
-    assert.deepEqual(kinds, ['data@66', 'video-hdr@66', 'audio-hdr@66', 'video@66', 'audio@70', 'video@100']);
+    assert.deepEqual(kinds, ['data@0', 'video-hdr@66', 'audio-hdr@66', 'video@66', 'audio@70', 'video@100']);
     assert.equal(sink.frames[3]!.keyframe, true);
   });
 

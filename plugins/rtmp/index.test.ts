@@ -31,9 +31,9 @@ async function until(cond: () => boolean, what: string): Promise<void> {
 describe('rtmp plugin', () => {
   it('starts a listener, reports it, serves publishers, exposes health and metrics, and stops', async () => {
     const t = createTestContext<RtmpPluginConfig>({ id: 'rtmp', config });
-    plugin.setup(t.ctx);
+    const instance = plugin.setup(t.ctx)!;
     t.commit();
-    await plugin.start!(t.ctx);
+    await instance.start!();
     const address = t.listeners.get('rtmp');
     assert.ok(address && address.port > 0, 'reportListener called with the bound port');
 
@@ -50,7 +50,7 @@ describe('rtmp plugin', () => {
     assert.match(body, /xlive_rtmp_bytes_total\{direction="in"\} \d+/);
     assert.match(body, /xlive_rtmp_open_connections 1/);
 
-    await plugin.stop!(t.ctx);
+    await instance.stop!();
     await c.closed;
     await until(() => t.hub.get('live/plugin') === undefined, 'the publisher to be closed');
     const after = await t.parts.health.run();
@@ -61,15 +61,15 @@ describe('rtmp plugin', () => {
   it('keeps one server per plugin context', async () => {
     const a = createTestContext<RtmpPluginConfig>({ id: 'rtmp', config });
     const b = createTestContext<RtmpPluginConfig>({ id: 'rtmp', config });
-    plugin.setup(a.ctx);
-    plugin.setup(b.ctx);
+    const ia = plugin.setup(a.ctx)!;
+    const ib = plugin.setup(b.ctx)!;
     a.commit();
     b.commit();
-    await plugin.start!(a.ctx);
-    await plugin.start!(b.ctx);
+    await ia.start!();
+    await ib.start!();
     assert.notEqual(a.listeners.get('rtmp')!.port, b.listeners.get('rtmp')!.port);
-    await plugin.stop!(a.ctx);
-    await plugin.stop!(b.ctx);
+    await ia.stop!();
+    await ib.stop!();
     a.release();
     b.release();
   });

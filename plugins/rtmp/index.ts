@@ -6,21 +6,9 @@ export type RtmpPluginConfig = Pick<
   'host' | 'port' | 'chunkSize' | 'maxConnections' | 'maxStreams' | 'maxMessageSize' | 'handshakeTimeoutMs' | 'idleTimeoutMs' | 'ackWindow'
 >;
 
-/**
- * The server of each plugin context. Keyed by the context so that every host (and every test)
- * that loads this module gets its own server; entries go when their context is collected.
- */
-const servers = new WeakMap<PluginContext<RtmpPluginConfig>, RtmpServer>();
-
-function serverOf(ctx: PluginContext<RtmpPluginConfig>): RtmpServer {
-  const server = servers.get(ctx);
-  if (!server) throw new Error('rtmp plugin used before setup()');
-  return server;
-}
-
 /** RTMP ingest (publish) and playback, on its own TCP listener. */
 export default definePlugin<RtmpPluginConfig>({
-  setup(ctx) {
+  setup(ctx: PluginContext<RtmpPluginConfig>) {
     const connections = ctx.metrics.counter({ name: 'xlive_rtmp_connections_total', help: 'RTMP connections accepted' });
     const bytes = ctx.metrics.counter<'direction'>({
       name: 'xlive_rtmp_bytes_total',
@@ -46,16 +34,15 @@ export default definePlugin<RtmpPluginConfig>({
           ? { status: 'ok', message: `${server.connectionCount} connections` }
           : { status: 'fail', message: 'rtmp listener is not listening' },
     });
-    servers.set(ctx, server);
-  },
-
-  async start(ctx) {
-    const address = await serverOf(ctx).start();
-    ctx.host.reportListener('rtmp', address);
-  },
-
-  async stop(ctx) {
-    await serverOf(ctx).stop();
+    return {
+      async start() {
+        const address = await server.start();
+        ctx.host.reportListener('rtmp', address);
+      },
+      async stop() {
+        await server.stop();
+      },
+    };
   },
 });
 
