@@ -111,7 +111,7 @@ export function composeAppliance(opts: RootOptions): { appliance: Appliance; con
         { path: v.pluginsDir, source: 'external' },
       ],
       hostApiVersion: build.apiVersion,
-      enabledState: new PluginStateRepository(db),
+      enabledState: disabledBy(v.pluginHost.disable, new PluginStateRepository(db)),
       pluginConfig: (id, schema) => config.pluginSection(id, schema),
       startTimeoutMs: v.pluginHost.startTimeoutMs,
       stopTimeoutMs: v.pluginHost.stopTimeoutMs,
@@ -156,3 +156,8 @@ export function composeAppliance(opts: RootOptions): { appliance: Appliance; con
 }
 
 export type { BuildInfo };
+
+/** Config's `pluginHost.disable` wins over the state saved in SQLite. */
+function disabledBy(ids: readonly string[], saved: { get(id: string): boolean | undefined }): { get(id: string): boolean | undefined } {
+  return { get: (id) => (ids.includes(id) ? false : saved.get(id)) };
+}

@@ -45,6 +45,8 @@ export interface StreamsConfig {
 export interface PluginHostConfig {
   startTimeoutMs: number;
   stopTimeoutMs: number;
+  /** Plugin ids kept disabled whatever the saved state says (labs, tests, emergencies). */
+  disable: string[];
 }
 
 export interface CoreConfig {
@@ -140,6 +142,7 @@ export const coreSchema = {
       properties: {
         startTimeoutMs: millis(10_000),
         stopTimeoutMs: millis(5_000),
+        disable: { type: 'array', items: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' }, maxItems: 100, default: [] },
       },
     },
     events: {

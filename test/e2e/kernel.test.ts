@@ -6,6 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { PACKAGE_ROOT, runCli, startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
 
+/** The kernel is tested without the auth plugin (its own suite covers the guarded API). */
+const OPEN = { XLIVE_PLUGIN_HOST_DISABLE: '["auth-local"]' };
+
 interface PluginRow {
   id: string;
   state: string;
@@ -30,7 +33,7 @@ async function plugins(app: ApplianceHandle): Promise<Map<string, PluginRow>> {
 describe('kernel: the appliance on its embedded defaults', () => {
   let app: ApplianceHandle;
   before(async () => {
-    app = await startAppliance();
+    app = await startAppliance({ env: OPEN });
   });
   after(async () => {
     await app?.stop();
@@ -52,7 +55,7 @@ describe('kernel: the appliance on its embedded defaults', () => {
   it('lists the built-in plugins as running', async () => {
     const list = await plugins(app);
     for (const p of list.values()) {
-      if (p.source === 'builtin') assert.equal(p.state, 'running', `${p.id}: ${JSON.stringify(p.error)}`);
+      if (p.source === 'builtin' && p.id !== 'auth-local') assert.equal(p.state, 'running', `${p.id}: ${JSON.stringify(p.error)}`);
     }
   });
 
@@ -90,7 +93,7 @@ describe('kernel: external plugins and isolation', () => {
     writePlugin(ext, 'late-register', { permissions: ['http'] }, `import { definePlugin } from 'xlive/sdk'; let saved; export default definePlugin({ setup(ctx) { saved = ctx; }, start(ctx) { ctx.http.route('GET', '/late', (c) => c.text('late')); } });`);
     writePlugin(ext, 'no-default', {}, `export const nothing = 1;`);
     writePlugin(ext, 'works', { permissions: ['http'] }, ok);
-    app = await startAppliance({ dataDir, env: { XLIVE_HELLO_GREETING: 'hi there', XLIVE_PLUGIN_HOST_START_TIMEOUT_MS: '1500' } });
+    app = await startAppliance({ dataDir, env: { ...OPEN, XLIVE_HELLO_GREETING: 'hi there', XLIVE_PLUGIN_HOST_START_TIMEOUT_MS: '1500' } });
   });
   after(async () => {
     await app?.stop();
@@ -182,7 +185,7 @@ describe('kernel: CLI, config errors and lifecycle', () => {
     cpSync(join(PACKAGE_ROOT, 'dist', 'examples', 'hello-plugin'), join(ext, 'hello'), { recursive: true });
     const dis = await runCli(['plugins', 'disable', 'hello'], env, dir);
     assert.equal(dis.code, 0, dis.stderr);
-    const app = await startAppliance({ dataDir: join(dir, 'data2') });
+    const app = await startAppliance({ dataDir: join(dir, 'data2'), env: OPEN });
     try {
       const p = (await plugins(app)).get('hello');
       assert.equal(p?.state, 'disabled');

@@ -1,0 +1,112 @@
+import { join } from 'node:path';
+import type { ReadStream } from 'node:tty';
+import { pathToFileURL } from 'node:url';
+import { loadConfig } from '../../core/config/config-loader.js';
+import { isXliveError, ValidationError } from '../../core/errors/xlive-error.js';
+import { silentLogger } from '../../core/logging/logger.js';
+import { readManifest } from '../../core/plugins/manifest.js';
+import { installSdkResolver } from '../../core/plugins/sdk-resolver.js';
+import { closeDatabase, createPluginStore } from '../../core/store/index.js';
+import type { PartialConfig } from '../../plugins/auth-local/config.js';
+import { readBuildInfo } from '../build-info.js';
+import { openStateDatabase } from '../composition-root.js';
+import type { CliIo } from './run-cli.js';
+
+const PLUGIN_ID = 'auth-local';
+const MAX_STDIN_BYTES = 64 * 1024;
+export const ADMIN_USAGE = `usage: xlive admin create <username>          create an admin account (also closes first-boot setup)
+       xlive admin reset-password <username>  set a new password, end that user's sessions, clear lockouts
+The password is read from XLIVE_ADMIN_PASSWORD, or from standard input (first line; asked twice without echo on a terminal).
+`;
+
+type Input = NodeJS.ReadableStream & Partial<Pick<ReadStream, 'isTTY' | 'setRawMode'>>;
+
+/**
+ * `xlive admin create|reset-password <username>` on the console: the way in when no one can log in.
+ * Opens the database like `xlive backup` does and uses auth-local's account service. Exit codes:
+ * 0 done, 64 usage, 1 refused (the message says why).
+ */
+export async function adminCommand(args: string[], io: CliIo, stdin: Input = process.stdin): Promise<number> {
+  const [action, username, ...extra] = args;
+  if ((action !== 'create' && action !== 'reset-password') || !username || extra.length > 0) {
+    io.err.write(ADMIN_USAGE);
+    return 64;
+  }
+  try {
+    const password = io.env['XLIVE_ADMIN_PASSWORD'] ?? (await readPassword(stdin, io));
+    const config = loadConfig({ cwd: io.cwd, env: io.env });
+    const build = readBuildInfo();
+    // The plugin imports 'xlive/sdk', which resolves through the host's hook (as when serving).
+    installSdkResolver(pathToFileURL(join(build.packageRoot, 'dist', 'core', 'sdk', 'index.js')).href);
+    const { createConsoleAccounts } = await import('../../plugins/auth-local/auth-services.js');
+    const { withDefaults } = await import('../../plugins/auth-local/config.js');
+    const { AUTH_LOCAL_MIGRATIONS } = await import('../../plugins/auth-local/migrations.js');
+    const manifest = readManifest(join(build.builtinPluginsDir, PLUGIN_ID), 'builtin');
+    const pluginConfig = withDefaults(config.pluginSection(PLUGIN_ID, manifest.configSchema) as PartialConfig);
+    const log = silentLogger();
+    const { db, migrator } = openStateDatabase(config.values, log);
+    try {
+      const pluginDb = createPluginStore(db, PLUGIN_ID, migrator).migrate(AUTH_LOCAL_MIGRATIONS);
+      const accounts = createConsoleAccounts(pluginDb, pluginConfig);
+      if (action === 'create') {
+        const user = await accounts.createAdmin(username, password);
+        io.out.write(`admin "${user.username}" created; log in to the panel with it\n`);
+      } else {
+        const user = await accounts.resetPassword(username, password);
+        io.out.write(`password of "${user.username}" (${user.role}${user.disabled ? ', disabled' : ''}) reset; their sessions were ended\n`);
+      }
+    } finally {
+      closeDatabase(db, log);
+    }
+    return 0;
+  } catch (err) {
+    if (!isXliveError(err)) throw err;
+    io.err.write(`xlive admin: ${err.message}\n`);
+    return 1;
+  }
+}
+
+async function readPassword(stdin: Input, io: CliIo): Promise<string> {
+  if (stdin.isTTY && stdin.setRawMode) {
+    const first = await promptHidden('new password: ', stdin, io.err);
+    const again = await promptHidden('again: ', stdin, io.err);
+    if (first !== again) throw new ValidationError('the two passwords differ');
+    return first;
+  }
+  let data = '';
+  for await (const chunk of stdin) {
+    data += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+    if (data.length > MAX_STDIN_BYTES) throw new ValidationError('standard input is too long for a password');
+    if (data.includes('\n')) break;
+  }
+  const line = data.split(/\r?\n/)[0] ?? '';
+  if (line === '') throw new ValidationError('no password given: set XLIVE_ADMIN_PASSWORD or pipe it on standard input');
+  return line;
+}
+
+/** Read one line from a terminal in raw mode, echoing nothing. */
+function promptHidden(prompt: string, input: Input, out: NodeJS.WritableStream): Promise<string> {
+  out.write(prompt);
+  input.setRawMode!(true);
+  input.setEncoding('utf8');
+  input.resume();
+  return new Promise((resolve, reject) => {
+    let value = '';
+    const finish = (result: () => void) => {
+      input.removeListener('data', onData);
+      input.setRawMode!(false);
+      input.pause();
+      out.write('\n');
+      result();
+    };
+    const onData = (chunk: string | Buffer) => {
+      for (const ch of String(chunk)) {
+        if (ch === '\r' || ch === '\n' || ch === '\u0004') return finish(() => resolve(value));
+        if (ch === '\u0003') return finish(() => reject(new ValidationError('cancelled')));
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else if (value.length < 1024) value += ch;
+      }
+    };
+    input.on('data', onData);
+  });
+}
