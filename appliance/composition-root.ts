@@ -37,6 +37,7 @@ import { StreamHub } from '../core/streams/stream-hub.js';
 import { Appliance } from './appliance.js';
 import { readBuildInfo } from './build-info.js';
 import { registerCoreHealthChecks } from './core-health-checks.js';
+import { registerCoreMetrics } from '../core/metrics/core-metrics.js';
 import { registerPanelRoutes } from './panel-routes.js';
 import { ListenerBook } from './listener-book.js';
 import { SystemdNotifier } from './systemd-notifier.js';
@@ -136,6 +137,7 @@ export function composeAppliance(opts: RootOptions): { appliance: Appliance; con
           apiVersion: build.apiVersion,
           httpPort: () => http.port,
           reportListener: (name, address) => listeners.report(name, address),
+          listeners: () => listeners.all(),
         },
         dataDir: v.dataDir,
         runtimeDir: v.runtimeDir,
@@ -152,6 +154,7 @@ export function composeAppliance(opts: RootOptions): { appliance: Appliance; con
   bridgeStreamEvents((l) => hub.onEvent(l), events);
   registerPanelRoutes(c.resolve(TOKENS.Router), join(build.packageRoot, 'dist', 'appliance', 'panel'));
   registerCoreHealthChecks(health, { db, plugins });
+  registerCoreMetrics(c.resolve(TOKENS.MetricsRegistry), { hub, plugins });
   return { appliance: c.resolve(Appliance), container: c, log, config };
 }
 

@@ -69,7 +69,7 @@ describe('SystemdNotifier', () => {
     await until(() => calls().length >= 1);
     assert.equal(calls()[0], `${socket}|--ready --pid=${process.pid} STATUS=serving`);
     // WATCHDOG_USEC=2 s: a ping every second.
-    await until(() => calls().filter((c) => c.endsWith('WATCHDOG=1')).length >= 2);
+    await until(() => calls().filter((c) => c.endsWith('WATCHDOG=1')).length >= 2, 8000);
     const elapsed = Date.now() - t0;
     assert.ok(elapsed >= 1900, `two pings took ${elapsed} ms`);
     assert.ok(calls().filter((c) => c.endsWith('WATCHDOG=1')).every((c) => c === `${socket}|--pid=${process.pid} WATCHDOG=1`));

@@ -1,4 +1,5 @@
 import { describeError, isXliveError } from '../../core/errors/xlive-error.js';
+import { adminCommand } from './admin-command.js';
 import { backupCommand } from './backup-command.js';
 import { configCheckCommand } from './config-check-command.js';
 import { pluginsCommand } from './plugins-command.js';
@@ -19,6 +20,8 @@ commands:
   config check               print the effective config and where each value came from
   plugins list               list plugins, their state and errors
   plugins enable|disable ID  enable or disable a plugin (takes effect at the next start)
+  admin create USER          create the admin account (password from stdin or XLIVE_ADMIN_PASSWORD)
+  admin reset-password USER  set a new password for USER (and end their sessions)
   backup FILE                write an online backup of the SQLite database to FILE
   version                    print the version
   help                       this text
@@ -39,6 +42,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return configCheckCommand(io);
       case 'plugins':
         return await pluginsCommand(rest, io);
+      case 'admin':
+        return await adminCommand(rest, io);
       case 'backup':
         if (!rest[0]) break;
         return await backupCommand(rest[0], rest.includes('--overwrite'), io);

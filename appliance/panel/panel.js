@@ -1,365 +1,63 @@
-// xlive panel: first-boot setup, sign-in, and the dashboard. Plain browser JavaScript, no build step.
-// All data is put into the page with textContent (never innerHTML), so nothing from the API can run as script.
-'use strict';
+// xlive panel: first-boot setup, sign-in and sign-out. Plain browser JavaScript modules, no build step.
+import { $, api, show, showError, withBusy } from './panel-api.js';
+import { enterDashboard, leaveDashboard } from './panel-dashboard.js';
 
-(() => {
-  const REFRESH_MS = 5000;
-  const state = { csrf: null, user: null, timer: null };
-  const $ = (id) => document.getElementById(id);
-
-  // ---- API -------------------------------------------------------------------------------------------
-
-  class ApiError extends Error {
-    constructor(message, status, retryAfter) {
-      super(message);
-      this.status = status;
-      this.retryAfter = retryAfter;
-    }
-  }
-
-  /** fetch with the session cookie; state-changing calls carry the CSRF token. Errors are problem+json. */
-  async function api(method, path, body) {
-    const headers = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (method !== 'GET' && state.csrf) headers['x-csrf-token'] = state.csrf;
-    const res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
-    if (res.status === 204) return null;
-    const data = await res.json().catch(() => null);
-    if (!res.ok) {
-      const retry = res.headers.get('retry-after');
-      let msg = (data && data.detail) || `the box answered ${res.status}`;
-      if (res.status === 429 && retry) msg = `Too many attempts. Try again in ${retry} seconds.`;
-      throw new ApiError(msg, res.status, retry);
-    }
-    return data;
-  }
-
-  // ---- small DOM helpers ----------------------------------------------------------------------------
-
-  function el(tag, props, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(props || {})) {
-      if (k === 'class') node.className = v;
-      else if (k === 'text') node.textContent = v;
-      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-      else node.setAttribute(k, v);
-    }
-    for (const c of children) if (c !== null && c !== undefined) node.append(c);
-    return node;
-  }
-
-  function showError(id, err) {
-    const p = $(id);
-    p.textContent = err ? err.message || String(err) : '';
-    p.hidden = !err;
-  }
-
-  function show(view) {
-    for (const v of ['view-loading', 'view-setup', 'view-login', 'view-dashboard']) $(v).hidden = v !== view;
-    $('who').hidden = view !== 'view-dashboard';
-  }
-
-  const can = (scope) => !!state.user && state.user.scopes.includes(scope);
-
-  async function withBusy(button, fn) {
-    button.disabled = true;
-    try {
-      await fn();
-    } finally {
-      button.disabled = false;
-    }
-  }
-
-  function copyFrom(input) {
-    input.select();
-    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(input.value).catch(() => document.execCommand('copy'));
-    else document.execCommand('copy');
-  }
-
-  function formatDuration(ms) {
-    const s = Math.floor(ms / 1000);
-    const h = Math.floor(s / 3600);
-    const m = Math.floor((s % 3600) / 60);
-    return h > 0 ? `${h} h ${m} min` : m > 0 ? `${m} min ${s % 60} s` : `${s} s`;
-  }
-
-  // ---- session ---------------------------------------------------------------------------------------
-
-  function enterDashboard(session) {
-    state.csrf = session.csrfToken;
-    state.user = session.user;
-    $('user-name').textContent = session.user.username;
-    $('user-role').textContent = session.user.role;
-    $('key-form').hidden = !can('streams:write');
-    show('view-dashboard');
-    refreshAll();
-    clearInterval(state.timer);
-    state.timer = setInterval(refreshLive, REFRESH_MS);
-  }
-
-  function leaveDashboard(message) {
-    clearInterval(state.timer);
-    state.csrf = null;
-    state.user = null;
+async function boot() {
+  try {
+    const s = await api('GET', '/api/v1/session');
+    if (s.authenticated && s.user) return enterDashboard(s);
+    show(s.setupOpen ? 'view-setup' : 'view-login');
+    (s.setupOpen ? $('setup-password') : $('login-username')).focus();
+  } catch (err) {
     show('view-login');
-    showError('login-error', message ? new Error(message) : null);
-    $('login-password').value = '';
-    $('login-username').focus();
+    showError('global-error', err);
   }
+}
 
-  /** A call from the dashboard: a 401 means the session ended (logged out elsewhere, expired). */
-  async function guarded(fn, errorId) {
+$('setup-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  showError('setup-error', null);
+  const username = $('setup-username').value.trim();
+  const password = $('setup-password').value;
+  if (password !== $('setup-password2').value) return showError('setup-error', new Error('The two passwords are different.'));
+  withBusy($('setup-submit'), async () => {
     try {
-      await fn();
-      if (errorId) showError(errorId, null);
+      enterDashboard(await api('POST', '/api/v1/setup', { username, password }));
     } catch (err) {
-      if (err.status === 401) return leaveDashboard('Your session ended. Please sign in again.');
-      showError(errorId || 'global-error', err);
+      if (err.status === 409) {
+        show('view-login');
+        return showError('login-error', new Error('Setup was already done. Sign in instead.'));
+      }
+      showError('setup-error', err);
     }
-  }
+  });
+});
 
-  async function boot() {
+$('login-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  showError('login-error', null);
+  withBusy($('login-submit'), async () => {
     try {
-      const s = await api('GET', '/api/v1/session');
-      if (s.authenticated && s.user) return enterDashboard(s);
-      show(s.setupOpen ? 'view-setup' : 'view-login');
-      (s.setupOpen ? $('setup-password') : $('login-username')).focus();
+      enterDashboard(await api('POST', '/api/v1/session', { username: $('login-username').value.trim(), password: $('login-password').value }));
     } catch (err) {
-      show('view-login');
-      showError('global-error', err);
+      showError('login-error', err);
     }
-  }
-
-  $('setup-form').addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    showError('setup-error', null);
-    const username = $('setup-username').value.trim();
-    const password = $('setup-password').value;
-    if (password !== $('setup-password2').value) return showError('setup-error', new Error('The two passwords are different.'));
-    withBusy($('setup-submit'), async () => {
-      try {
-        enterDashboard(await api('POST', '/api/v1/setup', { username, password }));
-      } catch (err) {
-        if (err.status === 409) {
-          show('view-login');
-          return showError('login-error', new Error('Setup was already done. Sign in instead.'));
-        }
-        showError('setup-error', err);
-      }
-    });
   });
+});
 
-  $('login-form').addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    showError('login-error', null);
-    withBusy($('login-submit'), async () => {
-      try {
-        enterDashboard(await api('POST', '/api/v1/session', { username: $('login-username').value.trim(), password: $('login-password').value }));
-      } catch (err) {
-        showError('login-error', err);
-      }
-    });
+$('logout').addEventListener('click', () =>
+  withBusy($('logout'), async () => {
+    await api('DELETE', '/api/v1/session').catch(() => null);
+    leaveDashboard(null);
+  }),
+);
+
+$('logout-all').addEventListener('click', () => {
+  if (!confirm('End every session of this account, on all devices?')) return;
+  withBusy($('logout-all'), async () => {
+    await api('DELETE', '/api/v1/sessions').catch(() => null);
+    leaveDashboard('Signed out on all devices.');
   });
+});
 
-  $('logout').addEventListener('click', () =>
-    withBusy($('logout'), async () => {
-      await api('DELETE', '/api/v1/session').catch(() => null);
-      leaveDashboard(null);
-    }),
-  );
-
-  $('logout-all').addEventListener('click', () => {
-    if (!confirm('End every session of this account, on all devices?')) return;
-    withBusy($('logout-all'), async () => {
-      await api('DELETE', '/api/v1/sessions').catch(() => null);
-      leaveDashboard('Signed out on all devices.');
-    });
-  });
-
-  // ---- dashboard -------------------------------------------------------------------------------------
-
-  function refreshAll() {
-    refreshLive();
-    guarded(loadKeys, 'keys-error');
-    guarded(loadPlugins);
-  }
-
-  function refreshLive() {
-    guarded(loadStreams);
-    guarded(loadEvents);
-  }
-
-  async function loadStreams() {
-    const { items } = await api('GET', '/api/v1/streams');
-    const body = $('streams-body');
-    body.replaceChildren(
-      ...items.map((s) => {
-        const v = s.media && s.media.video;
-        const a = s.media && s.media.audio;
-        const video = v ? `${v.codec}${v.width ? ` ${v.width}×${v.height}` : ''}${s.ingest.fps ? ` ${Math.round(s.ingest.fps)} fps` : ''}` : '–';
-        const audio = a ? `${a.codec}${a.sampleRate ? ` ${Math.round(a.sampleRate / 1000)} kHz` : ''}${a.channels ? ` ${a.channels} ch` : ''}` : '–';
-        const stop = can('streams:write')
-          ? el('button', {
-              type: 'button',
-              class: 'danger',
-              text: 'Stop',
-              onclick: () => confirm(`Disconnect the encoder of ${s.path}?`) && guarded(async () => {
-                await api('DELETE', `/api/v1/streams/${s.path}`);
-                await loadStreams();
-              }),
-            })
-          : null;
-        return el(
-          'tr',
-          {},
-          el('td', { class: 'mono', text: s.path }),
-          el('td', { text: video }),
-          el('td', { text: audio }),
-          el('td', { text: `${Math.round(s.ingest.bitrateBps / 1000)} kbit/s` }),
-          el('td', { text: String(s.readers) }),
-          el('td', { text: formatDuration(s.uptimeMs) }),
-          el('td', { class: 'actions' }, stop),
-        );
-      }),
-    );
-    $('streams-empty').hidden = items.length > 0;
-  }
-
-  function showNewKey(res, title) {
-    $('new-key-title').textContent = title;
-    $('new-key-server').value = res.publish.server;
-    $('new-key-key').value = res.key;
-    $('new-key-url').value = res.publish.url;
-    $('new-key').hidden = false;
-    $('new-key').scrollIntoView({ behavior: 'smooth', block: 'center' });
-  }
-
-  function watchLinks(k) {
-    const origin = location.origin;
-    const hls = `${origin}/hls/${k.path}/index.m3u8`;
-    const flv = `${origin}/flv/${k.path}.flv`;
-    const box = el('div', {}, el('div', { class: 'mono', text: hls }), el('div', { class: 'mono', text: flv }));
-    if (k.protected) {
-      box.append(
-        el('button', {
-          type: 'button',
-          class: 'secondary',
-          text: 'Make a 6-hour link',
-          onclick: () => guarded(async () => {
-            const t = await api('POST', '/api/v1/playback-tokens', { path: k.path });
-            box.append(el('input', { readonly: 'readonly', value: `${hls}?${t.query}` }));
-          }, 'keys-error'),
-        }),
-      );
-    }
-    return box;
-  }
-
-  async function loadKeys() {
-    const { items, publishAuth } = await api('GET', '/api/v1/stream-keys');
-    $('publish-policy').textContent =
-      publishAuth === 'open'
-        ? 'Publishing is OPEN: any encoder that reaches this box may publish (lab mode).'
-        : 'Encoders need the stream key to publish. Playback is public unless a stream is protected.';
-    const write = can('streams:write');
-    $('keys-body').replaceChildren(
-      ...items.map((k) => {
-        const actions = el('td', { class: 'actions' });
-        if (write) {
-          actions.append(
-            el('button', {
-              type: 'button',
-              text: 'Rotate key',
-              onclick: () => confirm(`Make a new key for ${k.path}? The old key stops working at once.`) && guarded(async () => {
-                showNewKey(await api('POST', `/api/v1/stream-keys/${k.path}/rotation`), `New key for ${k.path}`);
-                await loadKeys();
-              }, 'keys-error'),
-            }),
-            el('button', {
-              type: 'button',
-              class: 'secondary',
-              text: k.protected ? 'Make public' : 'Protect',
-              onclick: () => guarded(async () => {
-                await api('PATCH', `/api/v1/stream-keys/${k.path}`, { protected: !k.protected });
-                await loadKeys();
-              }, 'keys-error'),
-            }),
-            el('button', {
-              type: 'button',
-              class: 'danger',
-              text: 'Delete',
-              onclick: () => confirm(`Delete ${k.path} and its key?`) && guarded(async () => {
-                await api('DELETE', `/api/v1/stream-keys/${k.path}`);
-                await loadKeys();
-              }, 'keys-error'),
-            }),
-          );
-        }
-        return el(
-          'tr',
-          {},
-          el('td', { class: 'mono', text: k.path }),
-          el('td', { class: 'mono', text: `…${k.fingerprint} (since ${new Date(k.rotatedAt).toLocaleString()})` }),
-          el('td', { text: k.protected ? 'Protected (needs a link)' : 'Public' }),
-          el('td', {}, watchLinks(k)),
-          actions,
-        );
-      }),
-    );
-  }
-
-  $('key-form').addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    const path = $('key-path').value.trim();
-    withBusy($('key-add'), () =>
-      guarded(async () => {
-        showNewKey(await api('POST', '/api/v1/stream-keys', { path }), `Key for ${path}`);
-        $('key-path').value = '';
-        await loadKeys();
-      }, 'keys-error'),
-    );
-  });
-
-  $('new-key-close').addEventListener('click', () => {
-    for (const id of ['new-key-server', 'new-key-key', 'new-key-url']) $(id).value = '';
-    $('new-key').hidden = true;
-  });
-
-  document.addEventListener('click', (ev) => {
-    const target = ev.target.closest && ev.target.closest('[data-copy]');
-    if (target) copyFrom($(target.getAttribute('data-copy')));
-  });
-
-  async function loadPlugins() {
-    const { items } = await api('GET', '/api/v1/plugins');
-    $('plugins-body').replaceChildren(
-      ...items.map((p) =>
-        el(
-          'tr',
-          {},
-          el('td', { class: 'mono', text: p.id }),
-          el('td', { text: p.version || '–' }),
-          el('td', { class: `state-${p.state}`, text: p.state }),
-          el('td', { text: p.error ? `${p.error.code}: ${p.error.message}` : '' }),
-        ),
-      ),
-    );
-  }
-
-  async function loadEvents() {
-    const { items } = await api('GET', '/api/v1/events?limit=50');
-    $('events-list').replaceChildren(
-      ...items.map((e) =>
-        el(
-          'li',
-          {},
-          el('time', { datetime: e.time, text: new Date(e.time).toLocaleTimeString() }),
-          el('span', { class: `sev-${e.severity}`, text: `${e.type} ` }),
-          el('span', { text: e.message }),
-        ),
-      ),
-    );
-  }
-
-  boot();
-})();
+boot();

@@ -114,6 +114,10 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
     list: () => s.streams.list(),
     parsePath: (path) => s.streams.parsePath(path),
     setExtraReaders: (path, protocol, count) => s.streams.setExtraReaders(path, protocol, count),
+    kick: (path, reason) => {
+      gate.require('streams:admin', 'end a stream');
+      return s.streams.kick(path, reason);
+    },
     onEvent: (listener: StreamEventListener) => {
       const off = s.streams.onEvent(listener);
       unsubscribers.push(off);

@@ -27,6 +27,7 @@ export type PluginPermission =
   | 'net:listen'
   | 'storage:provide'
   | 'auth:provide'
+  | 'streams:admin'
   | 'metrics:expose'
   | 'events:write';
 
@@ -124,6 +125,8 @@ export interface PluginHostInfo {
   httpPort(): number | undefined;
   /** Tell the host a listener is up (shown in status, written to the ports file tests read). */
   reportListener(name: string, address: { host: string; port: number }): void;
+  /** Where the box listens (`http`, `rtmp`, …), as reported so far. */
+  listeners(): Record<string, { host: string; port: number }>;
 }
 
 export interface PluginSummary {

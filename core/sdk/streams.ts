@@ -108,6 +108,8 @@ export interface StreamApi {
   onEvent(listener: StreamEventListener): () => void;
   /** Validate and normalise `<app>/<stream>`; throws ValidationError. */
   parsePath(path: string): { app: string; name: string; path: StreamPath };
+  /** End the publisher of `path` (and so its readers); false when nothing is published there. Needs `streams:admin`. */
+  kick(path: StreamPath, reason?: string): boolean;
   /** Record extra per-stream stats a protocol owns (e.g. HLS viewers), shown in stream stats. */
   setExtraReaders(path: StreamPath, protocol: string, count: number): void;
 }

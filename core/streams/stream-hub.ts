@@ -148,9 +148,10 @@ export class StreamHub implements StreamApi {
   }
 
   /** End a publisher by path (admin kick). Returns false if nothing is published there. */
-  kick(path: string): boolean {
+  kick(path: string, reason = 'kicked'): boolean {
     const stream = this.streams.get(path);
     if (!stream?.publisher) return false;
+    this.log.info(`${path} kicked: ${reason}`);
     this.endSession(stream, stream.publisher, 'kicked', true);
     return true;
   }

@@ -122,6 +122,7 @@ export function createTestContext<C = Record<string, unknown>>(opts: TestContext
         apiVersion: '1.0.0',
         httpPort: () => undefined,
         reportListener: (name, address) => void parts.listeners.set(name, address),
+        listeners: () => Object.fromEntries(parts.listeners),
       },
       dataDir: join(parts.root, 'data'),
       runtimeDir: join(parts.root, 'run'),

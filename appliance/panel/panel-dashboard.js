@@ -1,0 +1,221 @@
+// xlive panel: the dashboard (live streams, stream keys, events, plugins), refreshed every few seconds.
+import { $, api, can, copyFrom, el, formatDuration, show, showError, state, withBusy } from './panel-api.js';
+
+const REFRESH_MS = 5000;
+
+export function enterDashboard(session) {
+  state.csrf = session.csrfToken;
+  state.user = session.user;
+  $('user-name').textContent = session.user.username;
+  $('user-role').textContent = session.user.role;
+  $('key-form').hidden = !can('streams:write');
+  show('view-dashboard');
+  refreshAll();
+  clearInterval(state.timer);
+  state.timer = setInterval(refreshLive, REFRESH_MS);
+}
+
+export function leaveDashboard(message) {
+  clearInterval(state.timer);
+  state.csrf = null;
+  state.user = null;
+  show('view-login');
+  showError('login-error', message ? new Error(message) : null);
+  $('login-password').value = '';
+  $('login-username').focus();
+}
+
+/** A call from the dashboard: a 401 means the session ended (logged out elsewhere, expired). */
+async function guarded(fn, errorId) {
+  try {
+    await fn();
+    if (errorId) showError(errorId, null);
+  } catch (err) {
+    if (err.status === 401) return leaveDashboard('Your session ended. Please sign in again.');
+    showError(errorId || 'global-error', err);
+  }
+}
+
+function refreshAll() {
+  refreshLive();
+  guarded(loadKeys, 'keys-error');
+  guarded(loadPlugins);
+}
+
+function refreshLive() {
+  guarded(loadStreams);
+  guarded(loadEvents);
+}
+
+async function loadStreams() {
+  const { items } = await api('GET', '/api/v1/streams');
+  const body = $('streams-body');
+  body.replaceChildren(
+    ...items.map((s) => {
+      const v = s.media && s.media.video;
+      const a = s.media && s.media.audio;
+      const video = v ? `${v.codec}${v.width ? ` ${v.width}×${v.height}` : ''}${s.ingest.fps ? ` ${Math.round(s.ingest.fps)} fps` : ''}` : '–';
+      const audio = a ? `${a.codec}${a.sampleRate ? ` ${Math.round(a.sampleRate / 1000)} kHz` : ''}${a.channels ? ` ${a.channels} ch` : ''}` : '–';
+      const stop = can('streams:write')
+        ? el('button', {
+            type: 'button',
+            class: 'danger',
+            text: 'Stop',
+            onclick: () => confirm(`Disconnect the encoder of ${s.path}?`) && guarded(async () => {
+              await api('DELETE', `/api/v1/streams/${s.path}`);
+              await loadStreams();
+            }),
+          })
+        : null;
+      return el(
+        'tr',
+        {},
+        el('td', { class: 'mono path', text: s.path }),
+        el('td', { text: video }),
+        el('td', { text: audio }),
+        el('td', { text: `${Math.round(s.ingest.bitrateBps / 1000)} kbit/s` }),
+        el('td', { text: String(s.readers) }),
+        el('td', { text: formatDuration(s.uptimeMs) }),
+        el('td', { class: 'actions' }, stop),
+      );
+    }),
+  );
+  $('streams-empty').hidden = items.length > 0;
+}
+
+function showNewKey(res, title) {
+  $('new-key-title').textContent = title;
+  $('new-key-server').value = res.publish.server;
+  $('new-key-key').value = res.key;
+  $('new-key-url').value = res.publish.url;
+  $('new-key').hidden = false;
+  $('new-key').scrollIntoView({ behavior: 'smooth', block: 'center' });
+}
+
+function watchLinks(k) {
+  const origin = location.origin;
+  const hls = `${origin}/hls/${k.path}/index.m3u8`;
+  const flv = `${origin}/flv/${k.path}.flv`;
+  const box = el('div', {}, el('div', { class: 'mono', text: hls }), el('div', { class: 'mono', text: flv }));
+  if (k.protected) {
+    box.append(
+      el('button', {
+        type: 'button',
+        class: 'secondary',
+        text: 'Make a 6-hour link',
+        onclick: () => guarded(async () => {
+          const t = await api('POST', '/api/v1/playback-tokens', { path: k.path });
+          box.append(el('input', { readonly: 'readonly', value: `${hls}?${t.query}` }));
+        }, 'keys-error'),
+      }),
+    );
+  }
+  return box;
+}
+
+async function loadKeys() {
+  const { items, publishAuth } = await api('GET', '/api/v1/stream-keys');
+  $('publish-policy').textContent =
+    publishAuth === 'open'
+      ? 'Publishing is OPEN: any encoder that reaches this box may publish (lab mode).'
+      : 'Encoders need the stream key to publish. Playback is public unless a stream is protected.';
+  const write = can('streams:write');
+  $('keys-body').replaceChildren(
+    ...items.map((k) => {
+      const actions = el('td', { class: 'actions' });
+      if (write) {
+        actions.append(
+          el('button', {
+            type: 'button',
+            text: 'Rotate key',
+            onclick: () => confirm(`Make a new key for ${k.path}? The old key stops working at once.`) && guarded(async () => {
+              showNewKey(await api('POST', `/api/v1/stream-keys/${k.path}/rotation`), `New key for ${k.path}`);
+              await loadKeys();
+            }, 'keys-error'),
+          }),
+          el('button', {
+            type: 'button',
+            class: 'secondary',
+            text: k.protected ? 'Make public' : 'Protect',
+            onclick: () => guarded(async () => {
+              await api('PATCH', `/api/v1/stream-keys/${k.path}`, { protected: !k.protected });
+              await loadKeys();
+            }, 'keys-error'),
+          }),
+          el('button', {
+            type: 'button',
+            class: 'danger',
+            text: 'Delete',
+            onclick: () => confirm(`Delete ${k.path} and its key?`) && guarded(async () => {
+              await api('DELETE', `/api/v1/stream-keys/${k.path}`);
+              await loadKeys();
+            }, 'keys-error'),
+          }),
+        );
+      }
+      return el(
+        'tr',
+        {},
+        el('td', { class: 'mono path', text: k.path }),
+        el('td', { class: 'mono', text: `#${k.fingerprint}, since ${new Date(k.rotatedAt).toLocaleString()}` }),
+        el('td', { text: k.protected ? 'Protected (needs a link)' : 'Public' }),
+        el('td', {}, watchLinks(k)),
+        actions,
+      );
+    }),
+  );
+}
+
+$('key-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const path = $('key-path').value.trim();
+  withBusy($('key-add'), () =>
+    guarded(async () => {
+      showNewKey(await api('POST', '/api/v1/stream-keys', { path }), `Key for ${path}`);
+      $('key-path').value = '';
+      await loadKeys();
+    }, 'keys-error'),
+  );
+});
+
+$('new-key-close').addEventListener('click', () => {
+  for (const id of ['new-key-server', 'new-key-key', 'new-key-url']) $(id).value = '';
+  $('new-key').hidden = true;
+});
+
+document.addEventListener('click', (ev) => {
+  const target = ev.target.closest && ev.target.closest('[data-copy]');
+  if (target) copyFrom($(target.getAttribute('data-copy')));
+});
+
+async function loadPlugins() {
+  const { items } = await api('GET', '/api/v1/plugins');
+  $('plugins-body').replaceChildren(
+    ...items.map((p) =>
+      el(
+        'tr',
+        {},
+        el('td', { class: 'mono', text: p.id }),
+        el('td', { text: p.version || '–' }),
+        el('td', { class: `state-${p.state}`, text: p.state }),
+        el('td', { text: p.error ? `${p.error.code}: ${p.error.message}` : '' }),
+      ),
+    ),
+  );
+}
+
+async function loadEvents() {
+  const { items } = await api('GET', '/api/v1/events?limit=50');
+  $('events-list').replaceChildren(
+    ...items.map((e) =>
+      el(
+        'li',
+        {},
+        el('time', { datetime: e.time, text: new Date(e.time).toLocaleTimeString() }),
+        el('span', { class: `sev-${e.severity}`, text: `${e.type} ` }),
+        el('span', { text: e.message }),
+      ),
+    ),
+  );
+}
+

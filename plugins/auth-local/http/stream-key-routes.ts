@@ -1,0 +1,111 @@
+import { ValidationError, type Context, type HttpRegistrar } from 'xlive/sdk';
+import type { AuthServices } from '../auth-services.js';
+import { actorOf } from '../local-auth-provider.js';
+import { signPlaybackToken } from '../playback-token.js';
+import type { StreamKeyInfo } from '../stream-key-store.js';
+import { noStoreJson, optionalBoolean, principalOf, readJson, requestFacts } from './request-helpers.js';
+
+const MAX_PLAYBACK_TTL_S = 30 * 86_400;
+
+/**
+ * Stream keys and playback tokens:
+ *   GET    /api/v1/stream-keys                       streams:read   configured streams (no keys)
+ *   POST   /api/v1/stream-keys { path, protected? }  streams:write  configure a stream → its key, once
+ *   POST   /api/v1/stream-keys/:app/:name/rotation   streams:write  new key, once; the old one stops working
+ *   PATCH  /api/v1/stream-keys/:app/:name { protected } streams:write
+ *   DELETE /api/v1/stream-keys/:app/:name            streams:write
+ *   POST   /api/v1/playback-tokens { path, ttlSeconds? } streams:read  a signed, expiring `?token=`
+ */
+export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, kick: (path: string, reason: string) => boolean = () => false): void {
+  const read = { scope: 'streams:read' };
+  const write = { scope: 'streams:write' };
+  const who = (c: Context) => ({ actor: actorOf(principalOf(c)), ip: requestFacts(http, c, s.config.trustProxy).ip });
+  const pathOf = (c: Context) => `${c.req.param('app')}/${c.req.param('name')}`;
+
+  /** Where an encoder sends the stream: OBS's "Server" and "Stream key" fields, and the one-URL forms. */
+  const publishInfo = (c: Context, info: StreamKeyInfo, key: string) => {
+    const host = (c.req.header('host') ?? 'box').replace(/:\d+$/, '');
+    const base = (s.config.rtmpUrl || `rtmp://${host}:1935`).replace(/\/+$/, '');
+    const server = `${base}/${info.app}`;
+    return { server, streamKey: key, url: `${server}/${key}`, urlWithQuery: `${server}/${info.name}?key=${key}` };
+  };
+  const withKey = (c: Context, info: StreamKeyInfo, key: string) => ({ ...info, key, publish: publishInfo(c, info, key) });
+
+  http.route('GET', '/api/v1/stream-keys', (c) => c.json({ items: s.streamKeys.list(), publishAuth: s.config.publishAuth }), read);
+
+  http.route(
+    'POST',
+    '/api/v1/stream-keys',
+    async (c) => {
+      const body = await readJson(c);
+      if (typeof body['path'] !== 'string') throw new ValidationError('path must be "<app>/<stream>", e.g. "live/stage"');
+      const { info, key } = s.streamKeys.create(body['path'], optionalBoolean(body, 'protected') ?? false);
+      const { actor, ip } = who(c);
+      s.audit.record({ actor, ip, action: 'key.created', detail: { stream: info.path, fingerprint: info.fingerprint, protected: info.protected } });
+      return noStoreJson(c, withKey(c, info, key), 201);
+    },
+    write,
+  );
+
+  http.route(
+    'POST',
+    '/api/v1/stream-keys/:app/:name/rotation',
+    (c) => {
+      const { info, key } = s.streamKeys.rotate(pathOf(c));
+      const { actor, ip } = who(c);
+      s.audit.record({ actor, ip, action: 'key.rotated', detail: { stream: info.path, fingerprint: info.fingerprint } });
+      // A leaked key must stop working now: end a publish that is using it.
+      kick(info.path, 'stream key rotated');
+      return noStoreJson(c, withKey(c, info, key));
+    },
+    write,
+  );
+
+  http.route(
+    'PATCH',
+    '/api/v1/stream-keys/:app/:name',
+    async (c) => {
+      const body = await readJson(c);
+      const value = optionalBoolean(body, 'protected');
+      if (value === undefined) throw new ValidationError('send { "protected": true|false }');
+      const info = s.streamKeys.setProtected(pathOf(c), value);
+      const { actor, ip } = who(c);
+      s.audit.record({ actor, ip, action: 'key.protection-changed', detail: { stream: info.path, protected: value } });
+      return c.json(info);
+    },
+    write,
+  );
+
+  http.route(
+    'DELETE',
+    '/api/v1/stream-keys/:app/:name',
+    (c) => {
+      const path = pathOf(c);
+      s.streamKeys.delete(path);
+      const { actor, ip } = who(c);
+      s.audit.record({ actor, ip, action: 'key.deleted', detail: { stream: path } });
+      return c.body(null, 204);
+    },
+    write,
+  );
+
+  http.route(
+    'POST',
+    '/api/v1/playback-tokens',
+    async (c) => {
+      const body = await readJson(c);
+      if (typeof body['path'] !== 'string') throw new ValidationError('path must be "<app>/<stream>"');
+      const info = s.streamKeys.require(body['path']);
+      const ttl = body['ttlSeconds'] ?? s.config.playbackTokenTtlSeconds;
+      if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 60 || ttl > MAX_PLAYBACK_TTL_S) {
+        throw new ValidationError(`ttlSeconds must be an integer in 60..${MAX_PLAYBACK_TTL_S}`);
+      }
+      const exp = Math.floor(Date.now() / 1000) + ttl;
+      const token = signPlaybackToken(s.boxKeys.playback, info.path, exp);
+      const { actor, ip } = who(c);
+      s.audit.record({ actor, ip, action: 'playback-token.created', detail: { stream: info.path, expiresAt: new Date(exp * 1000).toISOString() } });
+      return noStoreJson(c, { path: info.path, token, query: `token=${token}`, expiresAt: new Date(exp * 1000).toISOString(), protected: info.protected }, 201);
+    },
+    read,
+  );
+}

@@ -1,0 +1,63 @@
+import { ValidationError, type Context, type HttpRegistrar } from 'xlive/sdk';
+import type { AuthServices } from '../auth-services.js';
+import { actorOf } from '../local-auth-provider.js';
+import { parseRole, type Role } from '../roles.js';
+import { optionalBoolean, parseId, principalOf, readJson, requestFacts } from './request-helpers.js';
+import { userView } from './session-routes.js';
+
+/**
+ * User management, admins only (scope `users:admin`):
+ *   GET /api/v1/users · POST /api/v1/users · GET|PATCH|DELETE /api/v1/users/:id
+ * Changing a user's role, password or disabled flag ends their sessions; the last active admin can be
+ * neither removed, disabled nor demoted.
+ */
+export function registerUserRoutes(http: HttpRegistrar, s: AuthServices): void {
+  const scope = { scope: 'users:admin' };
+  const who = (c: Context) => ({ actor: actorOf(principalOf(c)), ip: requestFacts(http, c, s.config.trustProxy).ip });
+
+  http.route('GET', '/api/v1/users', (c) => c.json({ items: s.users.list().map(userView) }), scope);
+
+  http.route(
+    'POST',
+    '/api/v1/users',
+    async (c) => {
+      const body = await readJson(c);
+      const { actor, ip } = who(c);
+      const user = await s.accounts.createUser(actor, ip, { username: body['username'], password: body['password'], role: parseRole(body['role'] ?? 'viewer') });
+      return c.json(userView(user), 201);
+    },
+    scope,
+  );
+
+  http.route('GET', '/api/v1/users/:id', (c) => c.json(userView(s.users.require(parseId(c.req.param('id'), 'user id')))), scope);
+
+  http.route(
+    'PATCH',
+    '/api/v1/users/:id',
+    async (c) => {
+      const id = parseId(c.req.param('id'), 'user id');
+      const body = await readJson(c);
+      const unknown = Object.keys(body).filter((k) => !['role', 'password', 'disabled'].includes(k));
+      if (unknown.length > 0) throw new ValidationError(`unknown field(s): ${unknown.join(', ')}; a user has role, password, disabled`);
+      const change: { role?: Role; password?: unknown; disabled?: boolean } = {};
+      if (body['role'] !== undefined) change.role = parseRole(body['role']);
+      if (body['password'] !== undefined) change.password = body['password'];
+      const disabled = optionalBoolean(body, 'disabled');
+      if (disabled !== undefined) change.disabled = disabled;
+      const { actor, ip } = who(c);
+      return c.json(userView(await s.accounts.updateUser(actor, ip, id, change)));
+    },
+    scope,
+  );
+
+  http.route(
+    'DELETE',
+    '/api/v1/users/:id',
+    (c) => {
+      const { actor, ip } = who(c);
+      s.accounts.deleteUser(actor, ip, parseId(c.req.param('id'), 'user id'));
+      return c.body(null, 204);
+    },
+    scope,
+  );
+}

@@ -1,0 +1,61 @@
+import { definePlugin, type PluginContext } from 'xlive/sdk';
+import { createAuthServices, type AuthServices } from './auth-services.js';
+import { deriveKeys, loadOrCreateBoxSecret } from './box-secret.js';
+import { withDefaults, type AuthLocalConfig, type PartialConfig } from './config.js';
+import { registerAuditRoutes } from './http/audit-routes.js';
+import { registerSessionRoutes } from './http/session-routes.js';
+import { registerStreamKeyRoutes } from './http/stream-key-routes.js';
+import { registerTokenRoutes } from './http/token-routes.js';
+import { registerUserRoutes } from './http/user-routes.js';
+import { AUTH_LOCAL_MIGRATIONS } from './migrations.js';
+
+const PRUNE_INTERVAL_MS = 10 * 60_000;
+
+/**
+ * auth-local: who may do what on this box. Local accounts and panel sessions, API tokens, stream
+ * keys and playback tokens, login lockouts, and the audit log — registered as the box's AuthProvider
+ * so the core guards every route and the protocol plugins every publish/play with it.
+ */
+export default definePlugin<PartialConfig>({
+  setup(ctx) {
+    const config: AuthLocalConfig = withDefaults(ctx.config);
+    const db = ctx.store.migrate(AUTH_LOCAL_MIGRATIONS);
+    const boxKeys = deriveKeys(loadOrCreateBoxSecret(ctx.paths.data, ctx.log));
+    const refused = ctx.metrics.counter<'what' | 'reason'>({
+      name: 'xlive_auth_refusals_total',
+      help: 'Logins, setups and publishes refused by auth-local (reason: failed, denied, rate-limited)',
+      labelNames: ['what', 'reason'],
+    });
+    const services = createAuthServices({
+      db,
+      config,
+      boxKeys,
+      events: ctx.events,
+      parsePath: (p) => ctx.streams.parsePath(p),
+      onRefused: (what, reason) => refused.inc({ what, reason }),
+    });
+    ctx.auth.register(services.provider);
+    registerSessionRoutes(ctx.http, services);
+    registerUserRoutes(ctx.http, services);
+    registerTokenRoutes(ctx.http, services);
+    registerStreamKeyRoutes(ctx.http, services, (path, reason) => ctx.streams.kick(path, reason));
+    registerAuditRoutes(ctx.http, services);
+    return { start: () => startServices(ctx, services) };
+  },
+});
+
+/** Start-up checks and the lockout pruning timer (stopped by the plugin's abort signal). */
+function startServices(ctx: PluginContext<PartialConfig>, services: AuthServices): void {
+  if (services.accounts.isSetupOpen()) {
+    ctx.log.warn('no admin yet: open the panel to set the admin password (or run "xlive admin create <name>" on the console)');
+  }
+  if (services.config.publishAuth === 'open') ctx.log.warn('publishAuth is "open": anyone who can reach the RTMP port may publish');
+  services.lockouts.prune();
+  const timer = setInterval(() => services.lockouts.prune(), PRUNE_INTERVAL_MS);
+  timer.unref();
+  ctx.signal.addEventListener('abort', () => clearInterval(timer), { once: true });
+}
+
+export { createAuthServices, createConsoleAccounts, type AuthServices } from './auth-services.js';
+export { AUTH_LOCAL_MIGRATIONS } from './migrations.js';
+export { withDefaults, DEFAULT_CONFIG, type AuthLocalConfig } from './config.js';

@@ -1,0 +1,59 @@
+/**
+ * The plugin's services over a real SQLite database (in memory, or a file to test restarts), with a
+ * controllable clock, cheap scrypt parameters, no failure delay, and recorded events.
+ */
+import { randomBytes } from 'node:crypto';
+import { silentLogger } from '../../../core/logging/logger.js';
+import { CORE_MIGRATIONS, CORE_OWNER, Migrator, closeDatabase, createPluginStore, openDatabase, type SqliteDatabase } from '../../../core/store/index.js';
+import { parseStreamPath } from '../../../core/streams/stream-path.js';
+import type { EventInit, PluginDatabase } from '../../../core/sdk/index.js';
+import type { AuthServices } from '../auth-services.js';
+import type { PartialConfig } from '../config.js';
+
+export interface Harness {
+  s: AuthServices;
+  db: PluginDatabase;
+  raw: SqliteDatabase;
+  clock: { now: number; advance(ms: number): void };
+  events: EventInit[];
+  close(): void;
+}
+
+export interface HarnessOptions {
+  config?: PartialConfig;
+  dbFile?: string;
+  /** Share the box secret between harnesses (a restart keeps it). */
+  secret?: Buffer;
+  startMs?: number;
+}
+
+export const FAST_SCRYPT = { ln: 10, r: 8, p: 1 };
+
+export async function authHarness(o: HarnessOptions = {}): Promise<Harness> {
+  const { createAuthServices } = await import('../auth-services.js');
+  const { deriveKeys } = await import('../box-secret.js');
+  const { withDefaults } = await import('../config.js');
+  const { AUTH_LOCAL_MIGRATIONS } = await import('../migrations.js');
+  const raw = openDatabase(o.dbFile ?? ':memory:', silentLogger());
+  const migrator = new Migrator(raw, silentLogger());
+  migrator.migrate(CORE_OWNER, CORE_MIGRATIONS);
+  const db = createPluginStore(raw, 'auth-local', migrator).migrate(AUTH_LOCAL_MIGRATIONS);
+  const clock = {
+    now: o.startMs ?? Date.UTC(2030, 0, 1),
+    advance(ms: number) {
+      this.now += ms;
+    },
+  };
+  const events: EventInit[] = [];
+  const s = createAuthServices({
+    db,
+    config: withDefaults({ failureDelayMinMs: 0, failureDelayMaxMs: 0, ...o.config }),
+    boxKeys: deriveKeys(o.secret ?? randomBytes(32)),
+    events: { record: (e) => void events.push(e) },
+    parsePath: parseStreamPath,
+    now: () => clock.now,
+    scrypt: FAST_SCRYPT,
+    delay: () => Promise.resolve(),
+  });
+  return { s, db, raw, clock, events, close: () => closeDatabase(raw, silentLogger()) };
+}

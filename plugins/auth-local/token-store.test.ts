@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import './testing/use-sdk.js';
+
+const { authHarness } = await import('./testing/auth-harness.js');
+const { signJwt } = await import('./jwt.js');
+
+describe('TokenStore: API tokens', () => {
+  it('creates a JWT carrying the token id and scopes, checked against the table', async () => {
+    const h = await authHarness();
+    try {
+      const { token, jwt } = h.s.tokens.create('ci', ['streams:read', 'metrics:read'], 'user:admin', null);
+      assert.match(token.id, /^tok_[A-Za-z0-9_-]{16}$/);
+      const claims = JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+      assert.deepEqual({ ...claims, iat: 0 }, { iss: 'xlive', jti: token.id, scope: 'streams:read metrics:read', iat: 0 });
+      const verified = h.s.tokens.verify(jwt);
+      assert.deepEqual(verified.scopes, ['streams:read', 'metrics:read']);
+      assert.ok(!JSON.stringify(h.raw.prepare('SELECT * FROM auth_local_tokens').all()).includes(jwt.split('.')[2]!), 'the JWT is not stored');
+    } finally {
+      h.close();
+    }
+  });
+
+  it('revoked, expired and unknown tokens are refused', async () => {
+    const h = await authHarness();
+    try {
+      const a = h.s.tokens.create('a', ['streams:read'], 'x', null);
+      const b = h.s.tokens.create('b', ['streams:read'], 'x', h.clock.now + 60_000);
+      assert.equal(h.s.tokens.revoke(a.token.id), true);
+      assert.equal(h.s.tokens.revoke(a.token.id), false);
+      assert.throws(() => h.s.tokens.verify(a.jwt), /was revoked/);
+      h.s.tokens.verify(b.jwt);
+      h.clock.advance(60_000);
+      assert.throws(() => h.s.tokens.verify(b.jwt), /expired/);
+      // Signed with this box's key but naming no row (e.g. deleted): refused.
+      const key = h.s.boxKeys.jwt;
+      assert.throws(() => h.s.tokens.verify(signJwt({ iss: 'xlive', jti: 'tok_gone', scope: 'system:admin' }, key)), /unknown token id/);
+      assert.throws(() => h.s.tokens.verify(signJwt({ jti: a.token.id }, key)), /not issued by this box/);
+      assert.throws(() => h.s.tokens.create('late', ['streams:read'], 'x', h.clock.now - 1), { code: 'VALIDATION_FAILED' });
+    } finally {
+      h.close();
+    }
+  });
+
+  it('scopes are those both the row and the claims carry', async () => {
+    const h = await authHarness();
+    try {
+      const { token } = h.s.tokens.create('narrow', ['streams:read'], 'x', null);
+      const forged = signJwt({ iss: 'xlive', jti: token.id, scope: 'streams:read system:admin' }, h.s.boxKeys.jwt);
+      assert.deepEqual(h.s.tokens.verify(forged).scopes, ['streams:read']);
+    } finally {
+      h.close();
+    }
+  });
+
+  it('records the last use, writing at most once a minute', async () => {
+    const h = await authHarness();
+    try {
+      const { token, jwt } = h.s.tokens.create('t', ['streams:read'], 'x', null);
+      const lastUsed = () => (h.raw.prepare('SELECT last_used_at FROM auth_local_tokens WHERE id = ?').get(token.id) as { last_used_at: number | null }).last_used_at;
+      assert.equal(lastUsed(), null);
+      const t0 = h.clock.now;
+      h.s.tokens.verify(jwt);
+      assert.equal(lastUsed(), t0);
+      h.clock.advance(59_000);
+      h.s.tokens.verify(jwt);
+      assert.equal(lastUsed(), t0, 'throttled');
+      h.clock.advance(1_000);
+      h.s.tokens.verify(jwt);
+      assert.equal(lastUsed(), t0 + 60_000);
+    } finally {
+      h.close();
+    }
+  });
+});
