@@ -1,0 +1,60 @@
+/**
+ * storage-local: the StorageProvider on local disk. Live HLS objects on the runtime folder (tmpfs on
+ * the box), recordings under the data folder, each with retention by count, age, bytes and free space;
+ * a recordings index in SQLite rebuilt from disk at start. Registered as storage provider `local`.
+ */
+import { join } from 'node:path';
+import { definePlugin, type PluginDefinition } from 'xlive/sdk';
+import type { FileOps } from './atomic-write.js';
+import { resolveConfig, type StorageLocalConfig } from './config.js';
+import { diskHealthCheck } from './disk-health-check.js';
+import { LocalStorage } from './local-storage.js';
+import { registerStorageMetrics } from './storage-metrics.js';
+import type { StatfsFn } from './types.js';
+
+/** What tests (and only tests) inject. */
+export interface StorageLocalDeps {
+  statfs?: StatfsFn;
+  now?: () => number;
+  fileOps?: Partial<FileOps>;
+}
+
+export function createStorageLocalPlugin(deps: StorageLocalDeps = {}): PluginDefinition {
+  return definePlugin({
+    setup(ctx) {
+      const config = resolveConfig(ctx.config);
+      const provider = new LocalStorage({
+        config,
+        liveDir: config.liveDir ?? ctx.paths.runtime,
+        recordingsDir: config.recordingsDir ?? join(ctx.paths.data, 'recordings'),
+        store: ctx.store,
+        log: ctx.log,
+        ...deps,
+      });
+      ctx.storage.register(provider);
+      ctx.health.register(diskHealthCheck(provider, config.recording.resumeMarginBytes));
+      registerStorageMetrics(ctx.metrics, provider);
+      provider.onEvent((e) => {
+        if (e.type === 'evicted') return;
+        const paused = e.type === 'recording-paused';
+        ctx.events.record({
+          type: paused ? 'recording.paused' : 'recording.resumed',
+          severity: paused ? 'warn' : 'info',
+          message: paused ? 'recording stopped for disk space' : 'recording resumed: disk space is back',
+          data: { bytesFree: e.bytesFree },
+        });
+      });
+      // setup's own start/stop close over the provider (no module-level state).
+      return {
+        start: () => provider.start(),
+        stop: () => provider.stop(),
+      };
+    },
+  });
+}
+
+export default createStorageLocalPlugin();
+
+export { LocalStorage, type LocalStorageOptions } from './local-storage.js';
+export { resolveConfig, type StorageLocalConfig } from './config.js';
+export type * from './types.js';
