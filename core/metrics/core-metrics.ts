@@ -6,7 +6,12 @@ import type { MetricsRegistry } from './metrics-registry.js';
 
 /** The slices of core parts the core metrics read at scrape time. */
 export interface CoreMetricsDeps {
-  hub: { list(): StreamStats[]; readonly counters: Readonly<HubCounters> };
+  hub: {
+    list(): StreamStats[];
+    readonly counters: Readonly<HubCounters>;
+    bandwidth?(): Array<{ protocol: string; direction: 'in' | 'out'; bytes: number }>;
+    observeFrames?(timer: (seconds: number) => void): void;
+  };
   plugins: { list(): PluginStatus[] };
   /** Clock for the per-scrape snapshot (tests). */
   now?: () => number;
@@ -53,6 +58,20 @@ export function registerCoreMetrics(metrics: MetricsRegistry, deps: CoreMetricsD
   collectCounter(metrics, 'xlive_hub_dropped_frames_total', 'Frames dropped for slow readers since start', [], total('framesDropped'));
   collectCounter(metrics, 'xlive_hub_slow_disconnects_total', 'Readers disconnected for being too slow since start', [], total('slowDisconnects'));
   collectCounter(metrics, 'xlive_hub_publishes_total', 'Publish sessions started since start', [], total('publishes'));
+  const bandwidth = deps.hub.bandwidth?.bind(deps.hub);
+  if (bandwidth) {
+    collectCounter(metrics, 'xlive_bandwidth_bytes_total', 'Media payload bytes in (by publisher protocol) and out (by viewer protocol)', ['protocol', 'direction'], () =>
+      bandwidth().map((b) => ({ labels: { protocol: b.protocol, direction: b.direction }, value: b.bytes })),
+    );
+  }
+  if (deps.hub.observeFrames) {
+    const frames = metrics.histogram({
+      name: 'xlive_frame_processing_seconds',
+      help: 'Time to hand one published frame to every reader (fan-out, never waiting for a reader)',
+      buckets: [0.000_01, 0.000_05, 0.000_1, 0.000_5, 0.001, 0.005, 0.01, 0.05],
+    });
+    deps.hub.observeFrames((s) => frames.observe({}, s));
+  }
 
   resetGauge(metrics, 'xlive_plugin_up', 'Plugin state: 1 while running, 0 otherwise; label state is the current state', ['plugin', 'state'], () =>
     deps.plugins.list().map((p) => ({ labels: { plugin: p.id, state: p.state }, value: p.state === 'running' ? 1 : 0 })),

@@ -17,6 +17,8 @@ export interface PublisherSession {
   sessionId: string;
   since: number;
   controller: AbortController;
+  /** Payload bytes pushed in this session. */
+  bytesIn: number;
 }
 
 /**

@@ -55,6 +55,10 @@ export class StreamHub implements StreamApi {
   private readonly streams = new Map<string, LiveStream>();
   private readonly listeners = new Set<StreamEventListener>();
   private readonly hooks: LiveStreamHooks;
+  /** Bytes of ended publisher sessions and readers, by protocol (live ones are summed at read time). */
+  private readonly endedIn = new Map<string, number>();
+  private readonly endedOut = new Map<string, number>();
+  private frameTimer: ((seconds: number) => void) | undefined;
 
   constructor(
     options: Partial<StreamHubOptions> = {},
@@ -67,6 +71,7 @@ export class StreamHub implements StreamApi {
       readerAdded: (s, r) => this.emit({ type: 'reader-added', path: s.path, readerId: r.id, protocol: r.stats.protocol, remote: r.stats.remote }),
       readerRemoved: (s, r, reason) => {
         if (reason === 'slow-reader') this.counters.slowDisconnects++;
+        addTo(this.endedOut, r.stats.protocol, r.stats.bytesSent);
         this.emit({ type: 'reader-removed', path: s.path, readerId: r.id, protocol: r.stats.protocol, reason });
       },
       readerSlow: (s, r) => {
@@ -106,7 +111,7 @@ export class StreamHub implements StreamApi {
       this.streams.set(path, stream);
     }
     stream.resetMedia();
-    const session: PublisherSession = { info, sessionId: this.newId(), since: this.now(), controller: new AbortController() };
+    const session: PublisherSession = { info, sessionId: this.newId(), since: this.now(), controller: new AbortController(), bytesIn: 0 };
     stream.publisher = session;
     this.counters.publishes++;
     this.emit({ type: 'published', path, sessionId: session.sessionId, protocol: info.protocol, remote: info.remote });
@@ -140,6 +145,25 @@ export class StreamHub implements StreamApi {
     this.streams.get(path)?.setExtraReaders(protocol, count);
   }
 
+  /** Time each frame's fan-out (for the frame processing histogram). */
+  observeFrames(timer: (seconds: number) => void): void {
+    this.frameTimer = timer;
+  }
+
+  /** Payload bytes in (by publisher protocol) and out (by reader protocol) since start. */
+  bandwidth(): Array<{ protocol: string; direction: 'in' | 'out'; bytes: number }> {
+    const inBytes = new Map(this.endedIn);
+    const outBytes = new Map(this.endedOut);
+    for (const s of this.streams.values()) {
+      if (s.publisher) addTo(inBytes, s.publisher.info.protocol, s.publisher.bytesIn);
+      for (const r of s.readers.values()) addTo(outBytes, r.stats.protocol, r.stats.bytesSent);
+    }
+    return [
+      ...[...inBytes].map(([protocol, bytes]) => ({ protocol, direction: 'in' as const, bytes })),
+      ...[...outBytes].map(([protocol, bytes]) => ({ protocol, direction: 'out' as const, bytes })),
+    ];
+  }
+
   /** Readers currently attached, across all streams. */
   readerCount(): number {
     let n = 0;
@@ -166,6 +190,8 @@ export class StreamHub implements StreamApi {
   private publisherHandle(stream: LiveStream, session: PublisherSession): Publisher {
     const live = () => stream.publisher === session;
     const counters = this.counters;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const hub = this;
     return {
       path: stream.path,
       sessionId: session.sessionId,
@@ -174,7 +200,12 @@ export class StreamHub implements StreamApi {
         if (stream.publisher !== session) return;
         counters.framesIn++;
         counters.bytesIn += init.payload.byteLength;
+        session.bytesIn += init.payload.byteLength;
+        const timer = hub.frameTimer;
+        if (timer === undefined) return stream.push(init);
+        const t0 = performance.now();
         stream.push(init);
+        timer((performance.now() - t0) / 1000);
       },
       setMetadata(payload: Uint8Array, values: Record<string, unknown>) {
         if (live()) stream.setMetadata(payload, values);
@@ -191,6 +222,7 @@ export class StreamHub implements StreamApi {
   /** End one publisher session; with `release`, the stream and its readers go too. */
   private endSession(stream: LiveStream, session: PublisherSession, reason: string, release: boolean): void {
     stream.publisher = null;
+    addTo(this.endedIn, session.info.protocol, session.bytesIn);
     session.controller.abort(new Error(reason));
     this.emit({ type: 'unpublished', path: stream.path, sessionId: session.sessionId, reason });
     if (!release) return;
@@ -210,3 +242,7 @@ export class StreamHub implements StreamApi {
 }
 
 export type { HubReader };
+
+function addTo(map: Map<string, number>, key: string, n: number): void {
+  map.set(key, (map.get(key) ?? 0) + n);
+}

@@ -4,7 +4,7 @@ import type { FlvProtocol } from './flv-viewer.js';
 import type { ViewerRegistry } from './viewer-registry.js';
 
 export interface FlvMetrics {
-  /** Sessions started, by protocol. */
+  /** Sessions started, by protocol (also counted in the shared `xlive_connections_total`). */
   sessions: Counter<'protocol'>;
   /** Sessions ended, by protocol and reason (stream-ended, slow-reader, client-closed…). */
   ended: Counter<'protocol' | 'reason'>;
@@ -26,7 +26,10 @@ export function registerFlvMetrics(metrics: MetricsApi, viewers: ViewerRegistry)
     },
   });
   return {
-    sessions: metrics.counter({ name: 'xlive_flv_sessions_total', help: 'FLV viewer sessions started', labelNames: ['protocol'] }),
+    sessions: bothCounters(
+      metrics.counter({ name: 'xlive_flv_sessions_total', help: 'FLV viewer sessions started', labelNames: ['protocol'] }),
+      metrics.counter({ name: 'xlive_connections_total', help: 'Connections accepted, by protocol', labelNames: ['protocol'] }),
+    ),
     ended: metrics.counter({
       name: 'xlive_flv_sessions_ended_total',
       help: 'FLV viewer sessions ended, by reason',
@@ -42,5 +45,15 @@ export function registerFlvMetrics(metrics: MetricsApi, viewers: ViewerRegistry)
       help: 'FLV media bytes sent to viewers',
       labelNames: ['protocol'],
     }),
+  };
+}
+
+/** Count into two counters with the same labels. */
+function bothCounters<L extends string>(a: Counter<L>, b: Counter<L>): Counter<L> {
+  return {
+    inc(labels, value) {
+      a.inc(labels, value);
+      b.inc(labels, value);
+    },
   };
 }

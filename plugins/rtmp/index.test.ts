@@ -46,8 +46,8 @@ describe('rtmp plugin', () => {
     const health = await t.parts.health.run();
     assert.equal(health.checks.find((ch) => ch.name === 'rtmp/listener')?.status, 'ok');
     const { body } = await t.parts.metrics.exposition();
-    assert.match(body, /xlive_rtmp_connections_total 1/);
-    assert.match(body, /xlive_rtmp_bytes_total\{direction="in"\} \d+/);
+    assert.match(body, /xlive_connections_total\{protocol="rtmp"\} 1/);
+    assert.match(body, /xlive_bytes_total\{protocol="rtmp",direction="in"\} \d+/);
     assert.match(body, /xlive_rtmp_open_connections 1/);
 
     await instance.stop!();

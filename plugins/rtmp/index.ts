@@ -9,18 +9,18 @@ export type RtmpPluginConfig = Pick<
 /** RTMP ingest (publish) and playback, on its own TCP listener. */
 export default definePlugin<RtmpPluginConfig>({
   setup(ctx: PluginContext<RtmpPluginConfig>) {
-    const connections = ctx.metrics.counter({ name: 'xlive_rtmp_connections_total', help: 'RTMP connections accepted' });
-    const bytes = ctx.metrics.counter<'direction'>({
-      name: 'xlive_rtmp_bytes_total',
-      help: 'RTMP bytes received (in) and sent (out)',
-      labelNames: ['direction'],
+    const connections = ctx.metrics.counter<'protocol'>({ name: 'xlive_connections_total', help: 'Connections accepted, by protocol', labelNames: ['protocol'] });
+    const bytes = ctx.metrics.counter<'protocol' | 'direction'>({
+      name: 'xlive_bytes_total',
+      help: 'Bytes received (in) and sent (out) on the wire, by protocol',
+      labelNames: ['protocol', 'direction'],
     });
     const server = new RtmpServer(ctx.config, {
       streams: ctx.streams,
       auth: ctx.auth,
       log: ctx.log,
-      onConnection: () => connections.inc(),
-      countBytes: (direction, n) => bytes.inc({ direction }, n),
+      onConnection: () => connections.inc({ protocol: 'rtmp' }),
+      countBytes: (direction, n) => bytes.inc({ protocol: 'rtmp', direction }, n),
     });
     ctx.metrics.gauge({
       name: 'xlive_rtmp_open_connections',

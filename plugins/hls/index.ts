@@ -1,0 +1,92 @@
+/**
+ * The HLS plugin: every published stream is remuxed in-process to MPEG-TS segments (cut at keyframes
+ * near `segmentMs`), stored through the StorageProvider (storage-local), and served as RFC 8216 live
+ * playlists at `GET /hls/<app>/<stream>/index.m3u8`. Recordings (when the provider's config asks for
+ * them) are kept alongside and served as VOD under `/hls/recordings`.
+ */
+import { definePlugin, StorageError, type PluginContext, type PluginInstance } from 'xlive/sdk';
+import { resolveConfig, type HlsConfig } from './config.js';
+import { registerHlsMetrics } from './hls-metrics.js';
+import { HLS_MOUNT, liveHandler } from './hls-routes.js';
+import { HlsStreams } from './hls-streams.js';
+import { preflightHandler } from './http-send.js';
+import {
+  deleteRecordingHandler,
+  downloadRecordingHandler,
+  listRecordingsHandler,
+  recordingPlaylistHandler,
+  recordingSegmentHandler,
+} from './recording-routes.js';
+import { ViewerCounter } from './viewer-counter.js';
+
+/** Viewers are sessions seen within this many target durations. */
+const VIEWER_WINDOW_SEGMENTS = 3;
+/** A muxer or write error this recent makes the health check warn. */
+const ERROR_RECENT_MS = 60_000;
+
+function setup(ctx: PluginContext<HlsConfig>): PluginInstance {
+  const config = resolveConfig(ctx.config as unknown as Record<string, unknown>);
+  const viewers = new ViewerCounter(VIEWER_WINDOW_SEGMENTS * config.segmentMs);
+  const metrics = registerHlsMetrics(ctx.metrics, () => viewers.counts());
+  const hls = new HlsStreams({
+    streams: ctx.streams,
+    events: ctx.events,
+    config,
+    log: ctx.log,
+    metrics,
+    onReleased: (path) => {
+      viewers.forget(path);
+      ctx.streams.setExtraReaders(path, 'hls', 0);
+    },
+  });
+
+  const recordingDeps = { hls, http: ctx.http, log: ctx.log };
+  // Recording routes first: they are more specific than the public live route below.
+  ctx.http.route('GET', `${HLS_MOUNT}/recordings`, listRecordingsHandler(recordingDeps), { scope: 'recordings:read' });
+  const vod = { scope: 'recordings:read', media: true } as const;
+  ctx.http.route('GET', `${HLS_MOUNT}/recordings/:id/index.m3u8`, recordingPlaylistHandler(recordingDeps), vod);
+  ctx.http.route('GET', `${HLS_MOUNT}/recordings/:id/download`, downloadRecordingHandler(recordingDeps), vod);
+  ctx.http.route('GET', `${HLS_MOUNT}/recordings/:id/:file`, recordingSegmentHandler(recordingDeps), vod);
+  ctx.http.route('DELETE', `${HLS_MOUNT}/recordings/:id`, deleteRecordingHandler(recordingDeps), { scope: 'recordings:write' });
+
+  const live = liveHandler({ hls, streams: ctx.streams, auth: ctx.auth, http: ctx.http, viewers, config, log: ctx.log });
+  ctx.http.route('GET', `${HLS_MOUNT}/*`, live, { public: true, media: true });
+  ctx.http.route('OPTIONS', `${HLS_MOUNT}/*`, preflightHandler('GET, OPTIONS'), { public: true, media: true });
+
+  ctx.health.register({
+    name: 'muxer',
+    check: () => {
+      const e = hls.errors;
+      const streams = `${hls.size} streams`;
+      if (e.count === 0) return { status: 'ok', message: streams };
+      const recent = Date.now() - e.lastAt < ERROR_RECENT_MS;
+      return { status: recent ? 'warn' : 'ok', message: `${streams}, ${e.count} muxer/storage errors (last: ${e.lastMessage})` };
+    },
+  });
+
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    start() {
+      const provider = ctx.storage.get(config.storage);
+      if (!provider) {
+        throw new StorageError(`hls needs a storage provider${config.storage ? ` named "${config.storage}"` : ''}; is storage-local enabled?`);
+      }
+      hls.start(provider);
+      // Viewer counts into the stream stats, about once per target duration.
+      timer = setInterval(() => {
+        for (const path of hls.paths()) ctx.streams.setExtraReaders(path, 'hls', viewers.count(path));
+      }, config.segmentMs);
+      timer.unref();
+      ctx.log.info(`hls on ${HLS_MOUNT}/<app>/<stream>/index.m3u8 (segments ${config.segmentMs} ms, window ${config.windowSize}, storage ${provider.name})`);
+    },
+    async stop() {
+      clearInterval(timer);
+      timer = undefined;
+      await hls.stop();
+    },
+  };
+}
+
+export default definePlugin<HlsConfig>({ setup });
+
+export type { HlsConfig } from './config.js';
