@@ -30,7 +30,14 @@ describe('loadConfig', () => {
       dataDir: '/srv/data',
       runtimeDir: '/srv/data/run',
       pluginsDir: '/srv/data/plugins',
-      http: { host: '0.0.0.0', port: 8080, bodyLimitBytes: 1048576, requestTimeoutMs: 30000, trustProxy: false },
+      http: {
+        host: '0.0.0.0',
+        port: 8080,
+        bodyLimitBytes: 1048576,
+        requestTimeoutMs: 30000,
+        trustProxy: false,
+        rateLimits: { apiPerIpPerMinute: 600, apiPerTokenPerMinute: 1200, mediaPerIpPerMinute: 30000 },
+      },
       log: { level: 'info', format: 'text' },
       streams: {
         gopCacheBytes: 8388608,
@@ -41,7 +48,8 @@ describe('loadConfig', () => {
         takeover: false,
       },
       plugins: {},
-      pluginHost: { startTimeoutMs: 10000, stopTimeoutMs: 5000 },
+      pluginHost: { startTimeoutMs: 10000, stopTimeoutMs: 5000, disable: [] },
+      events: { maxEvents: 10000 },
       shutdownTimeoutMs: 10000,
     });
     assert.deepEqual(c.layers, [{ name: 'defaults', source: 'built-in' }]);

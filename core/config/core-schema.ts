@@ -12,8 +12,6 @@ export interface HttpConfig {
   bodyLimitBytes: number;
   requestTimeoutMs: number;
   trustProxy: boolean;
-  /** Allowed browser origins for the API (CORS); media routes always allow any origin. */
-  corsOrigins: string[];
   rateLimits: RateLimitsConfig;
 }
 
@@ -94,7 +92,6 @@ export const coreSchema = {
         bodyLimitBytes: bytes(MIB, 1, GIB),
         requestTimeoutMs: millis(30_000),
         trustProxy: { type: 'boolean', default: false },
-        corsOrigins: { type: 'array', items: { type: 'string', maxLength: 200 }, maxItems: 50, default: [] },
         rateLimits: {
           type: 'object',
           additionalProperties: false,
