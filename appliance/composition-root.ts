@@ -19,6 +19,7 @@ import { RouteTable } from '../core/http/route-table.js';
 import { SinkLogger, streamSink, type Logger } from '../core/logging/logger.js';
 import { MetricsRegistry } from '../core/metrics/metrics-registry.js';
 import { installSdkResolver } from '../core/plugins/sdk-resolver.js';
+import { linkSdkForPlugins } from '../core/plugins/sdk-link.js';
 import { PluginHost } from '../core/plugins/plugin-host.js';
 import { StorageRegistry } from '../core/storage/storage-registry.js';
 import {
@@ -71,7 +72,12 @@ export function composeAppliance(opts: RootOptions): { appliance: Appliance; con
   const config = loadConfig({ cwd: opts.cwd, env: opts.env, settings: new SettingsRepository(db).all() });
   const log = createLogger(config.values);
   const build = readBuildInfo();
-  installSdkResolver(pathToFileURL(join(build.packageRoot, 'dist', 'core', 'sdk', 'index.js')).href);
+  // Built-in plugins reach the SDK through dist/node_modules/xlive (made by the build); external ones
+  // through a link in their directory, or, where that cannot be written, a resolve hook.
+  if (!linkSdkForPlugins(first.values.pluginsDir, build.packageRoot)) {
+    log.warn(`cannot link the SDK into ${first.values.pluginsDir}; using a module resolve hook instead`);
+    installSdkResolver(pathToFileURL(join(build.packageRoot, 'dist', 'core', 'sdk', 'index.js')).href);
+  }
 
   const c = rootContainer.createChildContainer();
   const v = config.values;

@@ -1,5 +1,5 @@
 // Copies what tsc does not: plugin manifests (package.json) next to their compiled code, and static assets.
-import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -20,3 +20,13 @@ function copyAssets(srcDir, destDir) {
 }
 
 for (const dir of ['plugins', 'examples', 'appliance', 'core']) copyAssets(join(root, dir), join(root, 'dist', dir));
+
+// Built-in plugins import 'xlive/sdk'. Each has its own package.json in dist/plugins/<id>/ (its own
+// package scope), so the package self-reference does not reach them: dist/node_modules/xlive does.
+const link = join(root, 'dist', 'node_modules', 'xlive');
+mkdirSync(join(root, 'dist', 'node_modules'), { recursive: true });
+try {
+  lstatSync(link);
+} catch {
+  symlinkSync('../..', link, 'dir');
+}

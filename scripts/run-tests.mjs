@@ -35,5 +35,5 @@ const files = find(join(root, 'dist'), [])
   .map((f) => relative(root, f))
   .filter((f) => !filter || f.includes(filter))
   .sort();
-const r = spawnSync(process.execPath, ['--import', './dist/test/helpers/register-sdk.js', '--test', '--test-concurrency=2', '--test-timeout=180000', ...files], { cwd: root, stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=180000', ...files], { cwd: root, stdio: 'inherit' });
 process.exit(r.status ?? 1);
