@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import './testing/use-sdk.js';
 
 const { createTestContext } = await import('../../test/helpers/plugin-context.js');
 const { PACKAGE_ROOT } = await import('../../test/helpers/appliance.js');

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import './testing/use-sdk.js';
 
 const { signJwt, verifyJwt, hs256, MAX_JWT_LENGTH } = await import('./jwt.js');
 

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import './testing/use-sdk.js';
 
 const { authHarness } = await import('./testing/auth-harness.js');
 const { LockoutLimiter } = await import('./lockout-limiter.js');

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { scryptSync } from 'node:crypto';
 import { describe, it } from 'node:test';
-import './testing/use-sdk.js';
 
 const { hashPassword, parsePasswordHash, verifyPassword, DEFAULT_SCRYPT, MAX_PASSWORD_BYTES } = await import('./password-hash.js');
 const FAST = { ln: 10, r: 8, p: 1 };

@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import './test-support/use-sdk.js';
 import type { AuthApi, Frame, Principal } from 'xlive/sdk';
 import type { Harness } from './test-support/plugin-harness.js';
 const { harness, haveFfmpeg, makeClip, pushAll, rawGet, until, uris } = await import('./test-support/plugin-harness.js');

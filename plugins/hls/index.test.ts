@@ -9,7 +9,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import './test-support/use-sdk.js';
 import type { Frame } from 'xlive/sdk';
 import type { Harness } from './test-support/plugin-harness.js';
 const { harness, haveFfmpeg, initOf, makeClip, pushAll, until, uris } = await import('./test-support/plugin-harness.js');

@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import './test-support/use-sdk.js';
 import type { NewLiveSegment } from './live-playlist.js';
 const { LivePlaylist, withQuery } = await import('./live-playlist.js');
 

@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import './test-support/use-sdk.js';
 import type { Frame } from 'xlive/sdk';
 const { harness, haveFfmpeg, makeClip, pushAll, until, uris } = await import('./test-support/plugin-harness.js');
 const { runTool } = await import('./testing/run-tool.js');

@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import './test-support/use-sdk.js';
 const { isSegmentName, isRecordingId, segmentName, sessionTag } = await import('./segment-name.js');
 const { parseLiveRequest } = await import('./hls-routes.js');
 const { NotFoundError, ValidationError } = await import('xlive/sdk');

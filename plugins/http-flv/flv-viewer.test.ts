@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import type { FrameInit } from 'xlive/sdk';
 import type { FlvCloseReason, FlvTransport } from './flv-transport.js';
 import type { FlvViewerEndReason } from './flv-viewer.js';
-import './testing/use-sdk.js';
 import { silentLogger } from '../../core/logging/logger.js';
 import { StreamHub } from '../../core/streams/stream-hub.js';
 

@@ -7,7 +7,6 @@ import type { StreamEvent } from 'xlive/sdk';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FlvFixture } from './testing/flv-fixture.js';
-import './testing/use-sdk.js';
 
 const { harness, fetchFlv, until, pushAll } = await import('./testing/plugin-harness.js');
 const { makeFlvFixture, startPublish } = await import('./testing/flv-fixture.js');

@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AuthApi } from 'xlive/sdk';
-import './testing/use-sdk.js';
 
 const { harness, fetchFlv, until } = await import('./testing/plugin-harness.js');
 const { WsTestClient } = await import('./testing/ws-test-client.js');

@@ -10,7 +10,6 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FlvFixture } from './testing/flv-fixture.js';
-import './testing/use-sdk.js';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const { harness } = await import('./testing/plugin-harness.js');

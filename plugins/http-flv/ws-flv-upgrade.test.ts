@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FlvFixture } from './testing/flv-fixture.js';
-import './testing/use-sdk.js';
 
 const { harness, until, pushAll } = await import('./testing/plugin-harness.js');
 const { makeFlvFixture, startPublish } = await import('./testing/flv-fixture.js');

@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AuthProvider, Principal } from 'xlive/sdk';
-import './testing/use-sdk.js';
 import { createTestContext } from '../../test/helpers/plugin-context.js';
 import type { MetricsPrometheusConfig } from './index.js';
 import { parseExposition, sampleValue } from './testing/exposition-parser.js';

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestContext } from '../../test/helpers/plugin-context.js';
-import './testing/use-sdk.js';
 import type { RtmpPluginConfig } from './index.js';
 
 const plugin = (await import('./index.js')).default;

@@ -9,7 +9,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuthApi, Credentials } from 'xlive/sdk';
 import { silentLogger } from '../../core/logging/logger.js';
 import { StreamHub } from '../../core/streams/stream-hub.js';
-import './testing/use-sdk.js';
 
 const { RtmpServer } = await import('./rtmp-server.js');
 

@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import './testing/use-sdk.js';
 import { SeededRandom } from './testing/seeded-random.js';
 
 const { startHarness, listDisk } = await import('./testing/harness.js');

@@ -1,7 +1,6 @@
 /** Disk nearly full: live keeps working by evicting, recording is refused and paused, health fails, it resumes. */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import './testing/use-sdk.js';
 import { SinkLogger, type LogRecord } from '../../core/logging/logger.js';
 import type { Harness } from './testing/harness.js';
 import type { LocalStorage } from './local-storage.js';

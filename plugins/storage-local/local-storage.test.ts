@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { after, describe, it } from 'node:test';
-import './testing/use-sdk.js';
 import type { Harness } from './testing/harness.js';
 
 const { ValidationError, StorageError, PayloadTooLargeError } = await import('xlive/sdk');

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
-import './testing/use-sdk.js';
 import { createTestContext } from '../../test/helpers/plugin-context.js';
 
 const { ConfigError } = await import('xlive/sdk');

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import './testing/use-sdk.js';
 import type { Harness } from './testing/harness.js';
 
 const { startHarness, listDisk, bytes } = await import('./testing/harness.js');

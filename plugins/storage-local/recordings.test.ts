@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import './testing/use-sdk.js';
 import type { Harness } from './testing/harness.js';
 
 const { ConflictError, NotFoundError, ValidationError } = await import('xlive/sdk');

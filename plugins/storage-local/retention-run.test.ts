@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import './testing/use-sdk.js';
 import type { Harness } from './testing/harness.js';
 import type { LocalStorage } from './local-storage.js';
 import { SeededRandom } from './testing/seeded-random.js';

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { join, relative, resolve, isAbsolute } from 'node:path';
 import { describe, it } from 'node:test';
-import './testing/use-sdk.js';
 import { SeededRandom } from './testing/seeded-random.js';
 
 const { ValidationError } = await import('xlive/sdk');

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import './testing/use-sdk.js';
 
 const { diskHealth, loopLagHealth, temperatureHealth, watermark } = await import('./health-rules.js');
 const { DEFAULTS } = await import('./config.js');

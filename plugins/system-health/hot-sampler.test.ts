@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import './testing/use-sdk.js';
 import { nodeSystemSources } from './system-sources.js';
 import { makeFakeSys, type FakeSys } from './testing/fake-sys.js';
 

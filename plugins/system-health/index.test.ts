@@ -8,7 +8,6 @@ import { after, describe, it } from 'node:test';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BoxEvent, PluginInstance } from 'xlive/sdk';
-import './testing/use-sdk.js';
 import { createTestContext, type TestContext } from '../../test/helpers/plugin-context.js';
 import { parseExposition, sampleValue } from '../metrics-prometheus/testing/exposition-parser.js';
 import type { SystemFacts } from './system-facts.js';

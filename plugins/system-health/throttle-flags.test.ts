@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import './testing/use-sdk.js';
 
 const { ValidationError } = await import('xlive/sdk');
 const { activeConditions, parseThrottled } = await import('./throttle-flags.js');

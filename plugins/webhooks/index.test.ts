@@ -8,7 +8,6 @@ import { createHmac } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BoxEvent, PluginInstance } from 'xlive/sdk';
-import './testing/use-sdk.js';
 import { createTestContext, type TestContext } from '../../test/helpers/plugin-context.js';
 import { parseExposition, sampleValue } from '../metrics-prometheus/testing/exposition-parser.js';
 import { startReceiver, type Answer, type Received, type Receiver } from './testing/webhook-receiver.js';

@@ -1,7 +1,7 @@
 /**
  * The HLS plugin in-process for tests: real plugin context, StreamHub and HTTP app (test/helpers),
  * an in-memory StorageProvider, and a short ffmpeg-made FLV clip to publish. Load it with a dynamic
- * `import()` after `./use-sdk.js`.
+ * `import()`.
  */
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Frame, FrameInit } from 'xlive/sdk';
-import '../testing/use-sdk.js';
 
 const { ProtocolError } = await import('xlive/sdk');
 const { FLV_TAG_SHARED_KEY, buildFlvTag, flvFileHeader, flvPreviousTagSize, flvTagChunks, flvTagHeader, flvTimestamp, FlvTagType } =

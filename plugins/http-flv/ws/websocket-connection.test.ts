@@ -3,7 +3,6 @@ import { createServer, connect, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { once } from 'node:events';
 import { silentLogger } from '../../../core/logging/logger.js';
-import '../testing/use-sdk.js';
 
 const { WebSocketConnection } = await import('./websocket-connection.js');
 

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import '../testing/use-sdk.js';
 
 const { ProtocolError, ForbiddenError, StreamNotFoundError, LimitExceededError } = await import('xlive/sdk');
 const hs = await import('./websocket-handshake.js');

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Frame } from 'xlive/sdk';
-import '../testing/use-sdk.js';
 import { SeededRandom } from '../testing/seeded-random.js';
 
 const { encodeChunks, frameChunks, chunksLength, isMetadataFrame } = await import('./chunk-writer.js');

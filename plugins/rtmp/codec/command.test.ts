@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import '../testing/use-sdk.js';
 
 const { ParseError } = await import('xlive/sdk');
 const { parseCommand, parseData, metadataFrom } = await import('./command.js');

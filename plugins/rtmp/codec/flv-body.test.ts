@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FrameInit } from 'xlive/sdk';
-import '../testing/use-sdk.js';
 import { SeededRandom } from '../testing/seeded-random.js';
 
 const { ParseError } = await import('xlive/sdk');

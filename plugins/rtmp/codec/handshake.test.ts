@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import '../testing/use-sdk.js';
 import { SeededRandom } from '../testing/seeded-random.js';
 
 const { ParseError } = await import('xlive/sdk');

@@ -4,7 +4,6 @@
  * fill byte derive from its sequence number, so the parent can tell a complete file from a torn one.
  * Prints `root=<temp>` (the helper's scratch folder, for the parent to delete) and `ready` once writing.
  */
-import './use-sdk.js';
 
 const { startHarness } = await import('./harness.js');
 
