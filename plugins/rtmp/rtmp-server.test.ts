@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuthApi, Credentials, Principal } from 'xlive/sdk';
 import { SinkLogger, type LogRecord } from '../../core/logging/logger.js';
 import { StreamHub } from '../../core/streams/stream-hub.js';
-import { SeededRandom } from './testing/seeded-random.js';
+import { SeededRandom } from '../../test/helpers/seeded-random.js';
 import type { RtmpTestClient as Client } from './testing/rtmp-test-client.js';
 
 const { AuthenticationError } = await import('xlive/sdk');

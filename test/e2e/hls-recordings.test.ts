@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import '../../plugins/hls/test-support/use-sdk.js';
 import type { Frame, PluginDefinition, Publisher } from '../../core/sdk/index.js';
 import { createSharedParts, createTestContext, type SharedParts, type TestContext } from '../helpers/plugin-context.js';
 const hlsPlugin = (await import('../../plugins/hls/index.js')).default as unknown as PluginDefinition;

@@ -9,7 +9,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { get, type ClientRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import '../../plugins/metrics-prometheus/testing/use-sdk.js';
 import { parseExposition, sampleValue, type MetricFamily } from '../../plugins/metrics-prometheus/testing/exposition-parser.js';
 import { startReceiver, type Receiver } from '../../plugins/webhooks/testing/webhook-receiver.js';
 import { startAppliance, type ApplianceHandle } from '../helpers/appliance.js';

@@ -9,7 +9,7 @@ import { Segmenter } from './segmenter.js';
 import { TsMuxer } from './ts-muxer.js';
 import { avcConfigRecord, avStream } from '../testing/synthetic-frames.js';
 import { buildHvcc } from '../testing/hevc-ertmp-frames.js';
-import { SeededRandom } from '../testing/seeded-random.js';
+import { SeededRandom } from '../../../test/helpers/seeded-random.js';
 import { TestFrame } from '../testing/test-frame.js';
 
 /** Seeded fuzzing: random and mutated inputs give results or coded ParseErrors, never crashes. */

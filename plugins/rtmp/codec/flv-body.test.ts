@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FrameInit } from 'xlive/sdk';
-import { SeededRandom } from '../testing/seeded-random.js';
+import { SeededRandom } from '../../../test/helpers/seeded-random.js';
 
 const { ParseError } = await import('xlive/sdk');
 const { parseVideoBody, parseAudioBody } = await import('./flv-body.js');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SeededRandom } from '../testing/seeded-random.js';
+import { SeededRandom } from '../../../test/helpers/seeded-random.js';
 
 const { ParseError } = await import('xlive/sdk');
 const { ServerHandshake, ClientHandshake } = await import('./handshake.js');
