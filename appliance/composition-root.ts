@@ -156,7 +156,21 @@ export function composeAppliance(opts: RootOptions): { appliance: Appliance; con
   const plugins = c.resolve<PluginHost>(TOKENS.PluginHost);
   const health = c.resolve<HealthRegistry>(TOKENS.HealthRegistry);
   const events = c.resolve<EventLog>(TOKENS.EventLog);
-  registerCoreRoutes(c.resolve(TOKENS.Router), { health, streams: hub, plugins, events, version: build });
+  const pluginState = new PluginStateRepository(db);
+  registerCoreRoutes(c.resolve(TOKENS.Router), {
+    health,
+    streams: hub,
+    plugins,
+    events,
+    version: build,
+    trustProxy: v.http.trustProxy,
+    setPluginEnabled: (id, enabled, who) => {
+      if (!plugins.get(id)) return false;
+      pluginState.set(id, enabled);
+      events.record('core', { type: 'plugin.changed', message: `plugin ${id} ${enabled ? 'enabled' : 'disabled'} by ${who.actor} (applies at the next start)`, data: { plugin: id, enabled, ...who } });
+      return true;
+    },
+  });
   bridgeStreamEvents((l) => hub.onEvent(l), events);
   registerPanelRoutes(c.resolve(TOKENS.Router), join(build.packageRoot, 'dist', 'appliance', 'panel'));
   registerCoreHealthChecks(health, { db, plugins });

@@ -3,7 +3,7 @@ import { ValidationError } from '../../core/errors/xlive-error.js';
 import { silentLogger } from '../../core/logging/logger.js';
 import { apiCompatible } from '../../core/plugins/manifest.js';
 import { discoverPlugins } from '../../core/plugins/plugin-discovery.js';
-import { closeDatabase, PluginStateRepository } from '../../core/store/index.js';
+import { closeDatabase, EventRepository, PluginStateRepository } from '../../core/store/index.js';
 import { readBuildInfo } from '../build-info.js';
 import { openStateDatabase } from '../composition-root.js';
 import type { CliIo } from './run-cli.js';
@@ -24,6 +24,15 @@ export async function pluginsCommand(args: string[], io: CliIo): Promise<number>
     if (sub === 'enable' || sub === 'disable') {
       if (!id || !found.manifests.some((m) => m.id === id)) throw new ValidationError(`no plugin with id "${id ?? ''}" (see: xlive plugins list)`);
       state.set(id, sub === 'enable');
+      new EventRepository(db).append({
+        time: new Date().toISOString(),
+        type: 'plugin.changed',
+        severity: 'info',
+        source: 'core',
+        stream: null,
+        message: `plugin ${id} ${sub}d on the console (applies at the next start)`,
+        data: { plugin: id, enabled: sub === 'enable', actor: 'console', ip: 'local' },
+      });
       io.out.write(`${id} ${sub}d; restart xlive to apply\n`);
       return 0;
     }

@@ -2,12 +2,16 @@ import { NotFoundError, ValidationError } from '../errors/xlive-error.js';
 import type { HealthRegistry } from '../health/health-registry.js';
 import type { EventFilter, BoxEvent } from '../sdk/events.js';
 import type { StreamApi } from '../sdk/streams.js';
+import { clientIp } from './client-ip.js';
 import { sendProblem } from './http-app.js';
 import { statusProblem } from './problem.js';
 import type { SecuredRouter } from './secured-router.js';
 
 export interface CoreRouteDeps {
   health: Pick<HealthRegistry, 'run'>;
+  /** Enable/disable a plugin (takes effect at the next start); returns false for an unknown id. */
+  setPluginEnabled(id: string, enabled: boolean, who: { actor: string; ip: string }): boolean;
+  trustProxy: boolean;
   streams: Pick<StreamApi, 'list' | 'get'> & { kick(path: string): boolean };
   plugins: { list(): unknown[]; get(id: string): unknown };
   events: { list(filter?: EventFilter): BoxEvent[] };
@@ -36,6 +40,22 @@ export function registerCoreRoutes(r: SecuredRouter, deps: CoreRouteDeps): void 
     const p = deps.plugins.get(c.req.param('id') ?? '');
     if (!p) throw new NotFoundError(`no plugin with id "${c.req.param('id')}"`);
     return c.json(p);
+  });
+
+  r.add('core', 'PATCH', '/api/v1/plugins/:id', { scope: 'plugins:admin' }, async (c) => {
+    const id = c.req.param('id') ?? '';
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      throw new ValidationError('send a JSON body { "enabled": true|false }');
+    }
+    const enabled = (body as { enabled?: unknown } | null)?.enabled;
+    if (typeof enabled !== 'boolean') throw new ValidationError('send a JSON body { "enabled": true|false }');
+    const principal = c.get('principal');
+    const who = { actor: principal ? `${principal.kind}:${principal.display ?? principal.id}` : 'unknown', ip: clientIp(c, deps.trustProxy) };
+    if (!deps.setPluginEnabled(id, enabled, who)) throw new NotFoundError(`no plugin with id "${id}"`);
+    return c.json({ ...(deps.plugins.get(id) as object), enabled, restartRequired: true });
   });
 
   r.add('core', 'GET', '/api/v1/streams', { scope: 'streams:read' }, (c) => c.json({ items: deps.streams.list() }));

@@ -23,7 +23,8 @@ export type AuditAction =
   | 'key.protection-changed'
   | 'playback-token.created'
   | 'publish.refused'
-  | 'publish.blocked';
+  | 'publish.blocked'
+  | 'plugin.changed';
 
 export interface AuditEntry {
   id: number;

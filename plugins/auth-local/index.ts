@@ -8,6 +8,7 @@ import { registerStreamKeyRoutes } from './http/stream-key-routes.js';
 import { registerTokenRoutes } from './http/token-routes.js';
 import { registerUserRoutes } from './http/user-routes.js';
 import { AUTH_LOCAL_MIGRATIONS } from './migrations.js';
+import { auditPluginChanges } from './plugin-change-audit.js';
 
 const PRUNE_INTERVAL_MS = 10 * 60_000;
 
@@ -50,6 +51,7 @@ function startServices(ctx: PluginContext<PartialConfig>, services: AuthServices
     ctx.log.warn('no admin yet: open the panel to set the admin password (or run "xlive admin create <name>" on the console)');
   }
   if (services.config.publishAuth === 'open') ctx.log.warn('publishAuth is "open": anyone who can reach the RTMP port may publish');
+  auditPluginChanges(ctx.events, ctx.store, services.audit);
   services.lockouts.prune();
   const timer = setInterval(() => services.lockouts.prune(), PRUNE_INTERVAL_MS);
   timer.unref();

@@ -126,6 +126,19 @@ describe('auth-local end to end', () => {
     for (const a of ['setup.done', 'login.ok', 'token.created', 'token.revoked', 'token.refused', 'user.created', 'key.created', 'logout.everywhere']) assert.ok(actions.includes(a), a);
   });
 
+  it('plugin changes are audited with their actor', async () => {
+    const token = await makeToken(app.httpUrl, admin, ['plugins:admin', 'system:read']);
+    const changed = await call(app.httpUrl, 'PATCH', '/api/v1/plugins/webhooks', { token: token.token }, { enabled: false });
+    assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    assert.equal(changed.body['restartRequired'], true);
+    const audit = await call<{ items: Array<{ action: string; actor: string; detail: Record<string, unknown> }> }>(app.httpUrl, 'GET', '/api/v1/audit?action=plugin.changed', admin);
+    const entry = audit.body.items.find((e) => e.detail['plugin'] === 'webhooks');
+    assert.ok(entry, JSON.stringify(audit.body));
+    assert.match(entry.actor, /^token:/);
+    assert.equal(entry.detail['enabled'], false);
+    await call(app.httpUrl, 'PATCH', '/api/v1/plugins/webhooks', { token: token.token }, { enabled: true });
+  });
+
   it('stream keys: ffmpeg publishes with the key; after rotation the old key is refused and the new one works', async () => {
     const created = await call(app.httpUrl, 'POST', '/api/v1/stream-keys', admin, { path: 'live/stage' });
     assert.equal(created.status, 201);
