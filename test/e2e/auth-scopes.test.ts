@@ -26,6 +26,7 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/version': 'public',
   'GET /api/v1/plugins': 'system:read',
   'GET /api/v1/plugins/:id': 'system:read',
+  'PATCH /api/v1/plugins/:id': 'plugins:admin',
   'GET /api/v1/streams': 'streams:read',
   'GET /api/v1/streams/:app/:name': 'streams:read',
   'DELETE /api/v1/streams/:app/:name': 'streams:write',
