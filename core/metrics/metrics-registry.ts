@@ -1,6 +1,6 @@
 import client from 'prom-client';
 import { ValidationError } from '../errors/xlive-error.js';
-import type { Counter, Gauge, Histogram, MetricOptions, MetricsApi } from '../sdk/metrics.js';
+import type { CollectedCounterOptions, Counter, Gauge, Histogram, MetricOptions, MetricsApi } from '../sdk/metrics.js';
 
 const NAME = /^xlive_[a-z0-9_]+$/;
 
@@ -14,6 +14,28 @@ export class MetricsRegistry implements MetricsApi {
 
   counter<L extends string>(opts: MetricOptions<L>): Counter<L> {
     return this.getOrCreate(opts, () => new client.Counter({ ...this.base(opts), registers: [this.registry] })) as Counter<L>;
+  }
+
+  collectedCounter<L extends string>(opts: CollectedCounterOptions<L>): void {
+    this.getOrCreate(opts, () => {
+      const reported = new Map<string, number>();
+      const counter: client.Counter<string> = new client.Counter({
+        ...this.base(opts),
+        registers: [this.registry],
+        collect: () => {
+          for (const row of opts.collect()) {
+            const labels = (row.labels ?? {}) as Record<string, string | number>;
+            const key = JSON.stringify(labels);
+            const delta = row.value - (reported.get(key) ?? 0);
+            if (delta > 0) {
+              counter.inc(labels, delta);
+              reported.set(key, row.value);
+            }
+          }
+        },
+      });
+      return counter;
+    });
   }
 
   gauge<L extends string>(opts: MetricOptions<L> & { collect?: (g: Gauge<L>) => void }): Gauge<L> {

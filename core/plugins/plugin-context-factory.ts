@@ -127,6 +127,7 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
 
   const metrics: MetricsApi = {
     counter: (o) => s.metrics.counter(o),
+    collectedCounter: (o) => s.metrics.collectedCounter(o),
     gauge: (o) => s.metrics.gauge(o),
     histogram: (o) => s.metrics.histogram(o),
     exposition: () => {

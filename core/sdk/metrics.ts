@@ -20,7 +20,15 @@ export interface Histogram<L extends string = string> {
   observe(labels: Partial<Record<L, string | number>>, value: number): void;
 }
 
+/** A counter whose value is a running total the plugin keeps in a plain number (no work per event). */
+export interface CollectedCounterOptions<L extends string = string> extends MetricOptions<L> {
+  /** Called at scrape time: return the totals since start, per label set. */
+  collect: () => Array<{ labels?: Partial<Record<L, string | number>>; value: number }>;
+}
+
 export interface MetricsApi {
+  /** Like `counter`, but read from totals at scrape time: for hot paths (bytes, frames). */
+  collectedCounter<L extends string>(opts: CollectedCounterOptions<L>): void;
   /** The whole registry in Prometheus text format (needs the `metrics:expose` permission). */
   exposition(): Promise<{ contentType: string; body: string }>;
   counter<L extends string>(opts: MetricOptions<L>): Counter<L>;
