@@ -49,6 +49,8 @@ export interface SubscribeOptions {
   maxQueueMs?: number;
   /** Start with the GOP cache (default true). */
   gopCache?: boolean;
+  /** A remuxer (the HLS muxer), not a viewer: left out of reader counts in stream stats. */
+  internal?: boolean;
 }
 
 export interface Reader {

@@ -26,6 +26,8 @@ export interface ReaderOwner {
  */
 export class HubReader implements Reader {
   readonly stats: ReaderStats;
+  /** Not a viewer (a remuxer): left out of reader counts. */
+  internal = false;
   private queue: Frame[] = [];
   private head = 0;
   private blocked = false;

@@ -94,8 +94,9 @@ export class LiveStream implements ReaderOwner {
     this.gop.clear();
   }
 
-  addReader(id: string, sink: ReaderSink, budget: Partial<ReaderBudget>, protocol: string, remote: string | undefined, withGop: boolean): HubReader {
+  addReader(id: string, sink: ReaderSink, budget: Partial<ReaderBudget>, protocol: string, remote: string | undefined, withGop: boolean, internal = false): HubReader {
     const reader = new HubReader(id, this.path, sink, { ...this.budget, ...budget }, this, this.now, protocol, remote);
+    reader.internal = internal;
     this.readers.set(id, reader);
     this.hooks.readerAdded(this, reader);
     // Start the reader on a keyframe: metadata and sequence headers restamped to the GOP's start, then the GOP.
@@ -138,8 +139,12 @@ export class LiveStream implements ReaderOwner {
 
   stats(): StreamStats {
     const byProtocol: Record<string, number> = {};
-    for (const r of this.readers.values()) byProtocol[r.stats.protocol] = (byProtocol[r.stats.protocol] ?? 0) + 1;
-    let total = this.readers.size;
+    let total = 0;
+    for (const r of this.readers.values()) {
+      if (r.internal) continue;
+      byProtocol[r.stats.protocol] = (byProtocol[r.stats.protocol] ?? 0) + 1;
+      total++;
+    }
     for (const [protocol, count] of this.extraReaders) {
       byProtocol[protocol] = (byProtocol[protocol] ?? 0) + count;
       total += count;

@@ -125,7 +125,7 @@ export class StreamHub implements StreamApi {
     const budget: { maxQueueBytes?: number; maxQueueMs?: number } = {};
     if (options.maxQueueBytes !== undefined) budget.maxQueueBytes = options.maxQueueBytes;
     if (options.maxQueueMs !== undefined) budget.maxQueueMs = options.maxQueueMs;
-    return stream.addReader(this.newId(), options.sink, budget, options.protocol, options.remote, options.gopCache !== false);
+    return stream.addReader(this.newId(), options.sink, budget, options.protocol, options.remote, options.gopCache !== false, options.internal === true);
   }
 
   get(rawPath: string): StreamStats | undefined {

@@ -125,6 +125,7 @@ export class HlsStreams {
         // Not 'hls': HLS viewers are counted apart (setExtraReaders), and this reader is the muxer, not a viewer.
         protocol: 'hls-muxer',
         gopCache: false,
+        internal: true,
         sink: {
           write: (frame) => owner.stream.write(frame),
           close: (reason) => {
