@@ -21,8 +21,8 @@ export default definePlugin<HttpFlvConfig>({
     const metrics = registerFlvMetrics(ctx.metrics, viewers);
     const service = new FlvService({ streams: ctx.streams, auth: ctx.auth, log: ctx.log, config, viewers, metrics });
 
-    ctx.http.route('GET', `${FLV_MOUNT}/*`, httpFlvHandler(service, ctx.http), { public: true });
-    ctx.http.route('OPTIONS', `${FLV_MOUNT}/*`, flvPreflightHandler(), { public: true });
+    ctx.http.route('GET', `${FLV_MOUNT}/*`, httpFlvHandler(service, ctx.http), { public: true, media: true });
+    ctx.http.route('OPTIONS', `${FLV_MOUNT}/*`, flvPreflightHandler(), { public: true, media: true });
     ctx.http.upgrade(`${FLV_MOUNT}/`, wsFlvUpgradeHandler({ service, log: ctx.log }), { public: true });
 
     ctx.health.register({

@@ -76,7 +76,9 @@ at a time, on the same machine with the same workload, and writes this page. Eve
   closed them. HTTP-FLV where the server has it, RTMP for nginx-rtmp.
 - nginx-rtmp keeps no GOP cache: a new viewer waits for the next keyframe (up to ${c.gop / c.fps} s with this clip).
 - Ratios are xlive ÷ the other: below 1 means xlive used less CPU/memory or was faster.
-- xlive runs with its HLS plugin ${o.xliveHls ? 'enabled (--xlive-hls)' : 'disabled (the others do no HLS either; --xlive-hls keeps it)'}.
+- xlive runs with its HLS plugin ${o.xliveHls ? 'enabled (--xlive-hls)' : 'disabled (the others do no HLS either; --xlive-hls keeps it)'}, open
+  publishing (no stream key, like the others) and the per-IP HTTP limits lifted, since every bench viewer
+  comes from 127.0.0.1.
 - Caveat: a small shared machine. The bench client shares the cores with the server; when its CPU
   (last row) nears 100 % the client, not the server, limits delivery and latency. Treat single runs as
   indicative and compare ratios within one run, not across runs.
@@ -94,9 +96,9 @@ ${p.table}
 ${notes.length > 0 ? `\nNotes:\n\n${notes.map((n) => `- ${n}`).join('\n')}\n` : ''}`;
 }
 
-/** A warning when other work competed for the CPUs (1-minute load above the CPU count). */
+/** A warning when other work already loaded the CPUs before the run (1-minute load above the CPU count). */
 function busy(p: DocInput): string {
   const cpus = Number(p.machine.nproc) || 1;
-  const peak = Math.max(Number(p.machine.load.split(' ')[0]), Number(p.loadAtEnd.split(' ')[0]));
-  return peak > cpus ? ` — **busy machine** (load above ${cpus}): other processes competed for the CPUs, expect noise` : '';
+  const before = Number(p.machine.load.split(' ')[0]);
+  return before > cpus ? ` — **busy machine** (load above ${cpus} before the run): other processes competed for the CPUs, expect noise` : '';
 }

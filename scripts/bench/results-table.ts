@@ -95,6 +95,7 @@ function format(v: Cell, decimals = 1): string {
 export function ratio(a: Cell, b: Cell): string {
   if (typeof a !== 'number' || typeof b !== 'number' || b === 0) return '—';
   const r = a / b;
+  if (r === 0) return '0×';
   return `${r >= 10 ? r.toFixed(1) : r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}×`;
 }
 

@@ -11,6 +11,9 @@ import { freePort, waitForPort } from './ports.js';
  * so all three servers do the same work (RTMP in, RTMP and HTTP-FLV out, no HLS), and publishing
  * is open (auth-local `publishAuth: open`) as it is on the other two.
  */
+
+/** Requests per IP per minute allowed to the bench's one address (the schema's maximum). */
+const PER_IP_LIMIT = 10_000_000;
 export class XliveTarget implements BenchTarget {
   readonly id = 'xlive' as const;
   readonly label = 'xlive';
@@ -44,6 +47,10 @@ export class XliveTarget implements BenchTarget {
       XLIVE_LOG_LEVEL: 'warn',
       // Like the other two servers: anyone on 127.0.0.1 may publish (no stream key).
       XLIVE_PLUGINS__AUTH_LOCAL__PUBLISH_AUTH: 'open',
+      // Every bench viewer comes from 127.0.0.1, standing in for many viewers on many addresses:
+      // lift the per-IP request limits (the others have none), which would otherwise answer 429.
+      XLIVE_HTTP_RATE_LIMITS_API_PER_IP_PER_MINUTE: String(PER_IP_LIMIT),
+      XLIVE_HTTP_RATE_LIMITS_MEDIA_PER_IP_PER_MINUTE: String(PER_IP_LIMIT),
     };
     if (!this.keepHls) this.disablePlugin('hls', env, ctx);
     const logPath = join(ctx.workDir, 'xlive.log');
