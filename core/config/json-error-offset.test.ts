@@ -1,18 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { jsonErrorOffset, lineColumn } from './json-error-offset.js';
+import { seededRandom as prng } from '../../test/helpers/seeded-random.js';
 
-/** Seeded PRNG (mulberry32) so fuzz cases are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('jsonErrorOffset', () => {
   it('returns -1 for valid JSON texts', () => {

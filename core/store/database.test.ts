@@ -6,22 +6,12 @@ import { after, describe, it } from 'node:test';
 import { DatabaseCorruptError, DatabaseError } from '../errors/xlive-error.js';
 import { silentLogger } from '../logging/logger.js';
 import { closeDatabase, openDatabase, type SqliteDatabase } from './database.js';
+import { seededRandom as rng } from '../../test/helpers/seeded-random.js';
 
 const log = silentLogger();
 const dir = mkdtempSync(join(tmpdir(), 'xlive-store-db-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Seeded PRNG (mulberry32), so a failing fuzz case can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A closed database file of a few dozen 4 KiB pages: a table with an index. */
 function writeSampleDatabase(file: string, rows = 2000): Buffer {

@@ -2,18 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { digestEqual, safeEqual, sha256Hex } from './timing-safe.js';
+import { seededRandom as rng } from '../../test/helpers/seeded-random.js';
 
-/** A seeded generator (mulberry32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('timing-safe comparisons', () => {
   it('safeEqual: equal strings and buffers match, anything else does not', () => {

@@ -56,3 +56,9 @@ export class SeededRandom {
     return out;
   }
 }
+
+/** The same generator as a bare function: uniform in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  const r = new SeededRandom(seed);
+  return () => r.next();
+}
