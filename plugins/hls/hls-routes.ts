@@ -17,7 +17,7 @@ import {
 } from 'xlive/sdk';
 import type { HlsConfig } from './config.js';
 import type { HlsStreams } from './hls-streams.js';
-import { playlistResponse, sendObject, SEGMENT_TYPE } from './http-send.js';
+import { PLAYLIST_TYPE, sendBuffer, sendObject, SEGMENT_TYPE } from './http-send.js';
 import { withQuery } from './live-playlist.js';
 import { PLAYLIST_NAME, isSegmentName, liveKey } from './segment-name.js';
 import { ViewerCounter } from './viewer-counter.js';
@@ -79,9 +79,11 @@ export function liveHandler(deps: LiveRouteDeps): RouteHandler {
       }
       const token = query['token'];
       const text = token && token.length <= MAX_TOKEN_LENGTH ? withQuery(stream.playlistText(), `token=${encodeURIComponent(token)}`) : stream.playlistText();
-      return playlistResponse(text, 'no-cache');
+      return sendBuffer(deps.http, c, { 'Content-Type': PLAYLIST_TYPE, 'Cache-Control': 'no-cache' }, Buffer.from(text));
     }
 
+    const inMemory = stream.hasSegment(target.file) ? stream.segmentBytes(target.file) : undefined;
+    if (inMemory) return sendBuffer(deps.http, c, { 'Content-Type': SEGMENT_TYPE, 'Cache-Control': segmentCache }, inMemory);
     const provider = deps.hls.storage;
     const obj = stream.hasSegment(target.file) && provider ? await provider.open('live', liveKey(path, target.file)) : null;
     if (!obj) throw new NotFoundError(`segment ${target.file} of ${path} is not available (it may have left the live window)`, { details: { path } });

@@ -54,12 +54,16 @@ export class HlsStream {
   /** Recordings of past sessions still storing their last segments. */
   private readonly draining = new Set<Promise<void>>();
   private readonly clock: () => number;
+  private readonly windowSize: number;
+  /** The newest segments' bytes, oldest first (insertion order), at most `windowSize`. */
+  private readonly recent = new Map<string, Buffer>();
 
   constructor(private readonly deps: HlsStreamDeps) {
     this.path = deps.path;
     const { windowSize, segmentMs } = deps.config;
     // Segments that left the window stay available for one more window (RFC 8216 §6.2.2).
     this.playlist = new LivePlaylist(windowSize, windowSize * 2, segmentMs);
+    this.windowSize = windowSize;
     this.writes = new WriteQueue(deps.config.maxPendingWrites, (err) => this.writeFailed(err));
     this.clock = deps.clock ?? (() => performance.now());
   }
@@ -186,6 +190,11 @@ export class HlsStream {
     return this.playlist.has(name);
   }
 
+  /** The bytes of a segment of the live window, from memory (one buffer, sent with one write). */
+  segmentBytes(name: string): Buffer | undefined {
+    return this.recent.get(name);
+  }
+
   /** Resolves true once the playlist lists a segment, false after `timeoutMs` or when the stream ends. */
   waitForSegment(timeoutMs: number): Promise<boolean> {
     if (this.playlist.size > 0) return Promise.resolve(true);
@@ -210,6 +219,7 @@ export class HlsStream {
     this.writes.close();
     await this.writes.idle();
     await Promise.all([...this.draining]);
+    this.recent.clear();
     const names = [...this.playlist.list().map((s) => s.name), PLAYLIST_NAME];
     for (const name of names) await this.deleteLive(name);
   }
@@ -235,6 +245,7 @@ export class HlsStream {
           programDateTime: seg.programDateTime,
           bytes: seg.byteLength,
         });
+        this.keepRecent(name, seg.bytes, seg.byteLength);
         this.deps.metrics.playlistLag.observe({}, (this.clock() - closedAt) / 1000);
         this.deps.metrics.segmentsWritten.inc();
         this.wake(true);
@@ -248,6 +259,18 @@ export class HlsStream {
         this.deps.log.warn(`storage too slow for ${this.path}: dropped segment ${name}`);
       },
     });
+  }
+
+  /**
+   * Players fetch each new segment right after the playlist names it: the newest `windowSize`
+   * segments stay in memory (bounded: one live window per stream), older ones are read from storage.
+   */
+  private keepRecent(name: string, parts: readonly Buffer[], size: number): void {
+    this.recent.set(name, parts.length === 1 ? parts[0]! : Buffer.concat(parts, size));
+    for (const old of this.recent.keys()) {
+      if (this.recent.size <= this.windowSize) break;
+      this.recent.delete(old);
+    }
   }
 
   /** The playlist is served from memory; the stored copy is for crash consistency and tools. */

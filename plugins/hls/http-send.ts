@@ -74,6 +74,14 @@ function drained(res: ServerResponse): Promise<boolean> {
   });
 }
 
+/** A buffer in one write, through the raw response (no stream machinery on the way). */
+export function sendBuffer(http: Pick<HttpRegistrar, 'raw' | 'alreadySent'>, c: Context, headers: Record<string, string>, body: Buffer): Response {
+  const { res } = http.raw(c);
+  res.writeHead(200, { ...CORS_HEADERS, ...headers, 'Content-Length': String(body.length) });
+  res.end(c.req.method === 'HEAD' ? undefined : body);
+  return http.alreadySent;
+}
+
 /** One object with its length. */
 export function sendObject(
   http: Pick<HttpRegistrar, 'raw' | 'alreadySent'>,

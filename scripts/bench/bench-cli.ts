@@ -1,6 +1,6 @@
 /**
- * The bench command: xlive vs node-media-server vs nginx-rtmp, one at a time, same workload; prints
- * a markdown table and writes docs/performance.md. Loaded by main.ts once `xlive/sdk` resolves.
+ * The bench command: xlive vs node-media-server vs nginx-rtmp, one at a time, same workload, then
+ * each one's HLS section; prints markdown tables and writes docs/performance.md. Loaded by main.ts once `xlive/sdk` resolves.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,8 @@ import { ChildSet } from './child-set.js';
 import { ensureClip } from './clip-maker.js';
 import { parseClip } from './flv-file.js';
 import { nginxBinary, NginxTarget } from './nginx-target.js';
+import { runHlsStage, type HlsPair } from './hls-stage.js';
+import { renderHlsTable } from './hls-table.js';
 import { NmsTarget } from './nms-target.js';
 import { machineFacts, renderDoc } from './performance-doc.js';
 import { clockTicksPerSecond } from './proc-stats.js';
@@ -33,6 +35,18 @@ function makeTarget(id: TargetId, repoRoot: string, o: BenchOptions): BenchTarge
       return new NmsTarget(repoRoot);
     case 'nginx':
       return new NginxTarget();
+  }
+}
+
+/** Two instances for the HLS section (HLS on, HLS off), or why the server has no HLS. */
+function hlsPair(id: TargetId, repoRoot: string): HlsPair | string {
+  switch (id) {
+    case 'xlive':
+      return { off: new XliveTarget(repoRoot, false), on: new XliveTarget(repoRoot, true) };
+    case 'nms':
+      return 'v4 has no HLS';
+    case 'nginx':
+      return { off: new NginxTarget({ on: false }), on: new NginxTarget({ on: true }) };
   }
 }
 
@@ -64,19 +78,27 @@ async function run(o: BenchOptions, argv: string[], children: ChildSet, workRoot
   const clip = parseClip(readFileSync(clipPath));
   log(`clip ${clipPath}: ${clip.tags.length} tags, ${(clip.durationMs / 1000).toFixed(1)} s, ${((clip.bodyBytes * 8) / clip.durationMs / 1000).toFixed(2)} Mbit/s`);
   const ticksPerSecond = clockTicksPerSecond();
+  const streamMbps = (clip.bodyBytes * 8) / clip.durationMs / 1000;
   const results: TargetResult[] = [];
   for (const id of o.servers) {
     const target = makeTarget(id, repoRoot, o);
-    results.push(await runTarget(target, { options: o, clip, ticksPerSecond, workRoot, ctx: { children, repoRoot, log } }));
+    const deps = { options: o, clip, ticksPerSecond, workRoot, ctx: { children, repoRoot, log } };
+    const result = await runTarget(target, deps);
+    if (o.hls && !result.skipped) {
+      result.hls = await runHlsStage(target.label, hlsPair(id, repoRoot), deps);
+      result.notes.push(...result.hls.notes);
+    }
+    results.push(result);
   }
   log(`measured in ${((performance.now() - startedAt) / 1000).toFixed(0)} s`);
   const table = renderTable(results, o);
-  process.stdout.write(`\n${table}\n\n`);
+  const hlsTable = o.hls ? renderHlsTable(results, o, streamMbps) : undefined;
+  process.stdout.write(`\n${table}\n\n${hlsTable ? `HLS:\n\n${hlsTable}\n\n` : ''}`);
   for (const r of results) for (const n of r.notes) log(`${r.label}: ${n}`);
   if (o.writeDoc) {
     const command = `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`;
     const loadAtEnd = machineFacts().load;
-    const doc = renderDoc({ table, results, options: o, command, machine, loadAtEnd, date: new Date(), versions: serverVersions(repoRoot, o.servers) });
+    const doc = renderDoc({ table, hlsTable, results, options: o, command, machine, loadAtEnd, date: new Date(), versions: serverVersions(repoRoot, o.servers) });
     const docPath = join(repoRoot, 'docs', 'performance.md');
     writeFileSync(docPath, doc);
     log(`wrote ${docPath}`);

@@ -21,6 +21,17 @@ export interface BenchOptions {
   quick: boolean;
   /** Keep xlive's HLS plugin enabled (the others do no HLS). */
   xliveHls: boolean;
+  /** Run the HLS section (remux cost, HLS clients, playlist lag). */
+  hls: boolean;
+  /** Clients of the HLS serving phase; 0 skips it. */
+  hlsClients: number;
+  /** Paired HLS on/off windows and their length, seconds. */
+  hlsRounds: number;
+  hlsSeconds: number;
+  /** Window of the external playlist-lag probe, seconds. */
+  hlsLagSeconds: number;
+  /** Window of the HLS clients phase, seconds. */
+  hlsClientSeconds: number;
   /** Write docs/performance.md. */
   writeDoc: boolean;
   help: boolean;
@@ -34,12 +45,14 @@ export const USAGE = `usage: npm run bench -- [flags]
   --big-viewers N     viewers of the large HTTP-FLV phase, xlive and nms only (default 1000; 0 skips; --quick: 0)
   --slow-seconds S    how long the 10 slow viewers stop reading (default 60; --quick: 15)
   --quick             short run (about 2 minutes)
-  --xlive-hls         keep xlive's HLS plugin enabled (off by default: the other servers do no HLS)
+  --xlive-hls         keep xlive's HLS plugin enabled in the main phases (off by default: the others do no HLS there)
+  --hls-clients N     clients of the HLS serving phase (default 100; 0 skips it)
+  --no-hls            skip the HLS section (remux cost with HLS on vs off, HLS clients, playlist lag)
   --no-doc            do not rewrite docs/performance.md
   -h, --help          this text
 `;
 
-const LIMITS = { viewers: 5000, seconds: 300, bigViewers: 5000, slowSeconds: 600 } as const;
+const LIMITS = { viewers: 5000, seconds: 300, bigViewers: 5000, slowSeconds: 600, hlsClients: 2000 } as const;
 
 function int(name: keyof typeof LIMITS, raw: string | undefined, def: number, min: number): number {
   if (raw === undefined) return def;
@@ -62,6 +75,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       'slow-seconds': { type: 'string' },
       quick: { type: 'boolean', default: false },
       'xlive-hls': { type: 'boolean', default: false },
+      'hls-clients': { type: 'string' },
+      'no-hls': { type: 'boolean', default: false },
       'no-doc': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -86,6 +101,12 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     warmupSeconds: quick ? 1 : 3,
     quick,
     xliveHls: values['xlive-hls'] === true,
+    hls: values['no-hls'] !== true,
+    hlsClients: int('hlsClients', values['hls-clients'], 100, 0),
+    hlsRounds: quick ? 2 : 3,
+    hlsSeconds: quick ? 6 : 20,
+    hlsLagSeconds: quick ? 8 : 20,
+    hlsClientSeconds: quick ? 8 : 20,
     writeDoc: values['no-doc'] !== true,
     help: values.help === true,
   };

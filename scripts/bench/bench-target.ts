@@ -23,6 +23,10 @@ export interface RunningServer {
   rtmpUrl: string;
   /** Absent for servers without HTTP-FLV (nginx-rtmp). */
   flvUrl?: string;
+  /** The live HLS playlist of the bench stream, when HLS is on. */
+  hlsUrl?: string;
+  /** The public Prometheus endpoint (xlive). */
+  metricsUrl?: string;
   /** Exit code/signal once the process has exited. */
   exited(): string | undefined;
   /** The tail of its log, for error messages. */

@@ -1,13 +1,15 @@
 import { encodeAmf0 } from '../../plugins/rtmp/codec/amf0.js';
 import { Csid, MessageType } from '../../plugins/rtmp/codec/chunk-writer.js';
 import type { Clip, ClipTag } from './flv-file.js';
+import type { KeyframeLog } from './keyframe-log.js';
 import { RtmpClient } from './rtmp-client.js';
 import type { SendTimes } from './send-times.js';
 
 /**
  * Publishes a clip over RTMP in a loop at wall-clock pace: a tag with timestamp t (plus the loop
  * offset) is written when t ms have passed since the start. Codec configs and metadata are sent
- * once, at the start. The send time of every video frame is recorded by dts for latency.
+ * once, at the start. The send time of every video frame is recorded by dts for latency, and that
+ * of every keyframe in an optional KeyframeLog (HLS playlist lag).
  */
 
 export interface PublisherStats {
@@ -35,15 +37,16 @@ export class ClipPublisher {
     private readonly streamId: number,
     private readonly clip: Clip,
     private readonly sendTimes: SendTimes,
+    private readonly keyframes: KeyframeLog | undefined,
   ) {}
 
   /** Connect, publish, send the configs and start the paced loop. */
-  static async start(url: string, clip: Clip, sendTimes: SendTimes, timeoutMs = 10_000): Promise<ClipPublisher> {
+  static async start(url: string, clip: Clip, sendTimes: SendTimes, timeoutMs = 10_000, keyframes?: KeyframeLog): Promise<ClipPublisher> {
     const client = await RtmpClient.open(url, timeoutMs);
     try {
       const streamId = await withTimeout(client.createStream(), timeoutMs, 'createStream');
       await withTimeout(client.publish(streamId), timeoutMs, 'publish');
-      const p = new ClipPublisher(client, streamId, clip, sendTimes);
+      const p = new ClipPublisher(client, streamId, clip, sendTimes, keyframes);
       client.onClose = (err) => p.fail(err ?? new Error('the server closed the publisher connection'));
       p.begin();
       return p;
@@ -102,7 +105,11 @@ export class ClipPublisher {
       : tag.type === 9 ? { typeId: MessageType.Video, csid: Csid.Video }
         : { typeId: MessageType.DataAmf0, csid: Csid.Data };
     this.client.sendMessage({ ...route, streamId: this.streamId, timestamp, payload });
-    if (tag.type === 9 && !tag.config) this.sendTimes.record(timestamp, performance.now());
+    if (tag.type === 9 && !tag.config) {
+      const now = performance.now();
+      this.sendTimes.record(timestamp, now);
+      if (tag.keyframe) this.keyframes?.record(now);
+    }
     this.stats.framesSent++;
     this.stats.bytesSent += payload.length;
   }

@@ -9,4 +9,14 @@ describe('nginxConfig', () => {
       assert.ok(conf.includes(line), line);
     }
   });
+
+  it('adds hls directives and an http server for the HLS directory only when asked', () => {
+    const on = nginxConfig('/tmp/p', 19350, { on: true, httpPort: 18080 });
+    for (const line of ['hls on;', 'hls_path /tmp/p/hls;', 'hls_fragment 2s;', 'hls_playlist_length 12s;', 'listen 127.0.0.1:18080;', 'root /tmp/p;', 'application/vnd.apple.mpegurl m3u8;', 'video/mp2t ts;']) {
+      assert.ok(on.includes(line), line);
+    }
+    const off = nginxConfig('/tmp/p', 19350, { on: false, httpPort: 18080 });
+    assert.ok(!off.includes('hls on;') && off.includes('listen 127.0.0.1:18080;'));
+    assert.ok(!nginxConfig('/tmp/p', 19350).includes('http {'));
+  });
 });

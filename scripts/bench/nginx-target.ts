@@ -7,13 +7,21 @@ import { freePort, waitForPort } from './ports.js';
 
 /**
  * nginx with libnginx-mod-rtmp (Debian), one process (`daemon off; master_process off;`), from a
- * temporary prefix holding its config, pid and logs. RTMP only: nginx-rtmp has no HTTP-FLV.
+ * temporary prefix holding its config, pid and logs. RTMP only: nginx-rtmp has no HTTP-FLV. For the
+ * HLS section it also runs an http server on 127.0.0.1 that serves the HLS directory, with
+ * nginx-rtmp's `hls on` or without it (the same config otherwise, so the difference is the remux).
  */
+
+export interface NginxHls {
+  /** `hls on` in the RTMP application. */
+  on: boolean;
+  httpPort: number;
+}
 
 export const NGINX_RTMP_MODULE = '/usr/lib/nginx/modules/ngx_rtmp_module.so';
 const INSTALL_HINT = 'install it with: apt-get install -y nginx libnginx-mod-rtmp';
 
-export function nginxConfig(prefix: string, rtmpPort: number): string {
+export function nginxConfig(prefix: string, rtmpPort: number, hls?: NginxHls): string {
   return `# written by the xlive bench
 load_module ${NGINX_RTMP_MODULE};
 daemon off;
@@ -32,7 +40,47 @@ rtmp {
         listen 127.0.0.1:${rtmpPort};
         chunk_size 4096;
         application ${BENCH_APP} {
-            live on;
+            live on;${hls?.on ? hlsDirectives(prefix) : ''}
+        }
+    }
+}
+${hls ? httpBlock(prefix, hls.httpPort) : ''}`;
+}
+
+/** nginx-rtmp HLS: 2 s fragments, a 12 s playlist (the same window as xlive's default 6 × 2 s). */
+function hlsDirectives(prefix: string): string {
+  return `
+            hls on;
+            hls_path ${join(prefix, 'hls')};
+            hls_fragment 2s;
+            hls_playlist_length 12s;`;
+}
+
+/**
+ * Serves <prefix>/hls as /hls/<name>.m3u8 and its segments. Temp paths and the access log stay in
+ * the prefix (Debian's compiled-in defaults are under /var). sendfile as in Debian's stock config.
+ */
+function httpBlock(prefix: string, httpPort: number): string {
+  const temp = (name: string) => join(prefix, 'temp', name);
+  return `
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    client_body_temp_path ${temp('body')};
+    proxy_temp_path ${temp('proxy')};
+    fastcgi_temp_path ${temp('fastcgi')};
+    uwsgi_temp_path ${temp('uwsgi')};
+    scgi_temp_path ${temp('scgi')};
+    server {
+        listen 127.0.0.1:${httpPort};
+        location /hls {
+            types {
+                application/vnd.apple.mpegurl m3u8;
+                video/mp2t ts;
+            }
+            root ${prefix};
+            add_header Cache-Control no-cache;
         }
     }
 }
@@ -52,6 +100,9 @@ export class NginxTarget implements BenchTarget {
   readonly label = 'nginx-rtmp';
   private bin = 'nginx';
 
+  /** @param hls undefined: RTMP only (the main phases); else with the http server, HLS on or off. */
+  constructor(private readonly hls?: { on: boolean }) {}
+
   unavailable(): string | undefined {
     const bin = nginxBinary();
     if (!bin) return `nginx is not installed; ${INSTALL_HINT}`;
@@ -64,7 +115,12 @@ export class NginxTarget implements BenchTarget {
     const rtmpPort = await freePort();
     const prefix = join(ctx.workDir, 'nginx');
     mkdirSync(join(prefix, 'logs'), { recursive: true });
-    writeFileSync(join(prefix, 'nginx.conf'), nginxConfig(prefix, rtmpPort));
+    const httpPort = this.hls ? await freePort() : undefined;
+    if (httpPort !== undefined) {
+      mkdirSync(join(prefix, 'hls'), { recursive: true });
+      mkdirSync(join(prefix, 'temp'), { recursive: true });
+    }
+    writeFileSync(join(prefix, 'nginx.conf'), nginxConfig(prefix, rtmpPort, this.hls && httpPort !== undefined ? { on: this.hls.on, httpPort } : undefined));
     const logPath = join(prefix, 'stdout.log');
     // -e: the error log before the config is read (else nginx tries /var/log/nginx/error.log).
     const s = ctx.children.spawn(this.bin, ['-p', prefix, '-c', 'nginx.conf', '-e', join(prefix, 'error.log')], { cwd: prefix, logPath });
@@ -72,12 +128,14 @@ export class NginxTarget implements BenchTarget {
     const server: RunningServer = {
       pid: s.pid,
       rtmpUrl: `rtmp://127.0.0.1:${rtmpPort}/${BENCH_APP}/${BENCH_STREAM}`,
+      hlsUrl: this.hls?.on && httpPort !== undefined ? `http://127.0.0.1:${httpPort}/hls/${BENCH_STREAM}.m3u8` : undefined,
       exited: () => s.exited,
       logTail: tail,
       stop: () => ctx.children.stop(s),
     };
     try {
       await waitForPort('127.0.0.1', rtmpPort, START_TIMEOUT_MS, server.exited);
+      if (httpPort !== undefined) await waitForPort('127.0.0.1', httpPort, START_TIMEOUT_MS, server.exited);
     } catch (err) {
       await server.stop();
       throw new Error(`${(err as Error).message}\n${tail()}`);

@@ -40,6 +40,8 @@ export function machineFacts(): MachineFacts {
 
 export interface DocInput {
   table: string;
+  /** The HLS table; undefined with --no-hls. */
+  hlsTable?: string;
   results: readonly TargetResult[];
   options: BenchOptions;
   command: string;
@@ -93,7 +95,37 @@ at a time, on the same machine with the same workload, and writes this page. Eve
   ${o.slowViewers} slow viewers stalled ${o.slowSeconds} s${o.bigViewers > 0 ? `, ${o.bigViewers}-viewer HTTP-FLV phase` : ', no large-viewer phase'}${o.quick ? ' (--quick)' : ''}
 
 ${p.table}
-${notes.length > 0 ? `\nNotes:\n\n${notes.map((n) => `- ${n}`).join('\n')}\n` : ''}`;
+${p.hlsTable ? hlsSection(p) : ''}${notes.length > 0 ? `\nNotes:\n\n${notes.map((n) => `- ${n}`).join('\n')}\n` : ''}`;
+}
+
+function hlsSection(p: DocInput): string {
+  const o = p.options;
+  return `
+## HLS
+
+After its main phases each server runs an HLS section with fresh instances. Targets are those of issue 4.
+
+- **Remux cost**: two instances run side by side, one with HLS on and one with it off, each fed the clip by its
+  own publisher; their CPU (\`/proc/<pid>/stat\`) is read over the same ${o.hlsRounds} × ${o.hlsSeconds} s windows, so load
+  from other processes hits both alike and cancels in the per-window difference. Cost = mean(on − off), scaled to
+  a 3.2 Mbit/s stream; ± is the 95 % confidence half-width of that mean (Student's t over the windows); a
+  half-width as large as the mean means the cost is below what this run can resolve.
+  CPU-s per stream-hour = the difference for the clip × 3600. xlive: the \`hls\` plugin enabled vs disabled
+  (\`xlive plugins disable hls\`; 2 s segments, 6-segment window, the defaults). nginx-rtmp: \`hls on; hls_fragment 2s;
+  hls_playlist_length 12s;\` vs no \`hls\`, both with the same http server serving the HLS directory (sendfile on).
+  node-media-server v4 has no HLS.
+- **HLS clients**: ${o.hlsClients} Node clients (one keep-alive connection each) behave like players: load the live
+  playlist, fetch each new segment (starting at the newest), reload after one target duration (half of one when
+  nothing changed). Server CPU over a ${o.hlsClientSeconds} s window minus the HLS-on publisher-only CPU above;
+  Mbit/s = segment bytes received; failed requests = non-200, timeouts, bodies not starting with the TS sync byte.
+- **Playlist update lag**: xlive's own histogram \`xlive_hls_playlist_update_lag_seconds\` (closing keyframe in →
+  playlist lists the segment), scraped from \`GET /metrics\` before and after, p50/p95 interpolated in its buckets
+  (2, 5, 10, 25, 50, 100 ms …). Externally, for both servers, the playlist is polled every 10 ms for
+  ${o.hlsLagSeconds} s: lag = response that first lists a new segment − the publisher's send time of the last
+  keyframe before it. That includes the HTTP round trip and up to one poll interval (an upper bound).
+
+${p.hlsTable}
+`;
 }
 
 /** A warning when other work already loaded the CPUs before the run (1-minute load above the CPU count). */

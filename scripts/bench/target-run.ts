@@ -4,6 +4,7 @@ import type { BenchOptions } from './bench-options.js';
 import type { BenchTarget, RunningServer, TargetContext } from './bench-target.js';
 import { ClipPublisher } from './clip-publisher.js';
 import type { Clip } from './flv-file.js';
+import type { HlsResult } from './hls-stage.js';
 import { cpuSeconds, memoryKiB } from './proc-stats.js';
 import { sleep } from './ports.js';
 import { SendTimes } from './send-times.js';
@@ -24,6 +25,8 @@ export interface TargetResult {
   rtmp?: PhaseResult;
   big?: PhaseResult;
   slow?: SlowResult;
+  /** The HLS section (run after the phases above, with fresh instances). */
+  hls?: HlsResult;
   /** Phase failures and server remarks. */
   notes: string[];
 }

@@ -60,6 +60,8 @@ export class XliveTarget implements BenchTarget {
       pid: s.pid,
       rtmpUrl: `rtmp://127.0.0.1:${rtmpPort}/${BENCH_APP}/${BENCH_STREAM}`,
       flvUrl: `http://127.0.0.1:${httpPort}/flv/${BENCH_APP}/${BENCH_STREAM}.flv`,
+      hlsUrl: this.keepHls ? `http://127.0.0.1:${httpPort}/hls/${BENCH_APP}/${BENCH_STREAM}/index.m3u8` : undefined,
+      metricsUrl: metrics,
       exited: () => s.exited,
       logTail: () => logTail(logPath),
       streamNote: () => streamNote(metrics),
