@@ -30,7 +30,8 @@ export class MediaFrame implements Frame {
 
   shared<T>(key: string, build: (frame: Frame) => T): T {
     const memo = (this.memo ??= new Map());
-    if (memo.has(key)) return memo.get(key) as T;
+    const cached = memo.get(key);
+    if (cached !== undefined || memo.has(key)) return cached as T; // one lookup on the hot path
     const value = build(this);
     memo.set(key, value);
     return value;

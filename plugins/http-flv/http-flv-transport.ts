@@ -1,5 +1,15 @@
-/** HTTP-FLV: the FLV stream as the body of a long-lived chunked 200 response. */
+/**
+ * HTTP-FLV: the FLV stream as the body of a long-lived 200 response. The response object sends the
+ * status line and headers (and the final chunk on a graceful end); the body is written straight to
+ * the socket through a TurnWriter, so everything sent in one event-loop turn (several frames parsed
+ * from one ingest read, each as header + payload + trailer views) leaves in one writev, uncopied,
+ * without ServerResponse's per-write work. HTTP/1.1 bodies keep chunked transfer coding (RFC 9112
+ * section 7.1), framed here: an EOF-delimited body would save two small iovecs per write, but
+ * ffmpeg 5.1 reports such a body's end as an I/O error ("Stream ends prematurely").
+ */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { TurnWriter } from 'xlive/sdk';
 import { isGracefulClose, type FlvCloseReason, type FlvTransport } from './flv-transport.js';
 
 /** Response headers of an HTTP-FLV stream. */
@@ -17,10 +27,19 @@ export interface HttpFlvTransportOptions {
 
 export const DEFAULT_HTTP_CLOSE_TIMEOUT_MS = 5000;
 
+/** CRLF ending a chunk's data (RFC 9112 section 7.1: chunk = chunk-size CRLF chunk-data CRLF). */
+const CRLF = Buffer.from('\r\n', 'latin1');
+
 export class HttpFlvTransport implements FlvTransport {
   private readonly closeTimeoutMs: number;
   private readonly headers: Readonly<OutgoingHttpHeaders>;
   private ended = false;
+  /** Set once the status line and headers are out: the socket the body goes to, and its writer. */
+  private socket: Socket | undefined;
+  private out: TurnWriter | undefined;
+  /** Whether Node chose chunked transfer coding for this response (HTTP/1.1; not for HTTP/1.0). */
+  private chunked = false;
+  private readonly drainListeners: Array<() => void> = [];
 
   constructor(
     private readonly res: ServerResponse,
@@ -33,15 +52,23 @@ export class HttpFlvTransport implements FlvTransport {
   /** Send the status line and headers now (the body follows as frames arrive). */
   open(): void {
     if (this.res.headersSent || this.ended) return;
-    this.res.writeHead(200, { ...this.headers });
-    this.res.flushHeaders();
+    this.startBody();
   }
 
   write(chunks: readonly Uint8Array[]): boolean {
     const res = this.res;
     if (this.ended || res.destroyed || res.writableEnded) return true;
-    if (!res.headersSent) res.writeHead(200, { ...this.headers });
-    // Corked: the chunks (each with its chunked-encoding framing) leave in one writev, uncopied.
+    if (!res.headersSent) this.startBody();
+    const out = this.out;
+    if (out) {
+      if (!this.chunked) return out.write(chunks);
+      let size = 0;
+      for (let i = 0; i < chunks.length; i++) size += chunks[i]!.byteLength;
+      if (size === 0) return out.write(chunks); // a zero-size chunk would end the body
+      // chunk-size in hex, CRLF, the data, CRLF (RFC 9112 section 7.1).
+      return out.write([Buffer.from(size.toString(16) + '\r\n', 'latin1'), ...chunks, CRLF]);
+    }
+    // No socket of our own yet (a pipelined request waiting its turn): the response buffers it.
     res.cork();
     let ok = true;
     for (const c of chunks) ok = res.write(c);
@@ -50,7 +77,10 @@ export class HttpFlvTransport implements FlvTransport {
   }
 
   onDrain(cb: () => void): void {
+    // Body bytes go to the socket, so its 'drain' is the one that follows a false write().
+    this.drainListeners.push(cb);
     this.res.on('drain', cb);
+    this.socket?.on('drain', cb);
   }
 
   onClose(cb: () => void): void {
@@ -66,10 +96,30 @@ export class HttpFlvTransport implements FlvTransport {
       res.destroy();
       return;
     }
-    if (!res.headersSent) res.writeHead(200, { ...this.headers });
+    if (!res.headersSent) this.startBody();
+    // Ends after what was written (queued in order on the same socket): the last chunk for a
+    // chunked body, or the end of the connection for an HTTP/1.0 one.
     res.end();
     const timer = setTimeout(() => res.destroy(), this.closeTimeoutMs);
     timer.unref();
     res.once('close', () => clearTimeout(timer));
+  }
+
+  /** Status line and headers, flushed now; then body writes bypass the response. */
+  private startBody(): void {
+    const res = this.res;
+    res.writeHead(200, { ...this.headers });
+    res.flushHeaders();
+    const socket = res.socket;
+    if (!socket || socket.destroyed) return; // not this response's turn on the socket yet: res buffers
+    this.chunked = res.chunkedEncoding;
+    socket.setNoDelay(true);
+    this.socket = socket;
+    this.out = new TurnWriter(socket);
+    for (const cb of this.drainListeners) socket.on('drain', cb);
+    // A kept-alive socket outlives this response: leave it without our listeners.
+    res.once('close', () => {
+      for (const cb of this.drainListeners) socket.off('drain', cb);
+    });
   }
 }

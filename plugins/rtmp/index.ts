@@ -10,17 +10,24 @@ export type RtmpPluginConfig = Pick<
 export default definePlugin<RtmpPluginConfig>({
   setup(ctx: PluginContext<RtmpPluginConfig>) {
     const connections = ctx.metrics.counter<'protocol'>({ name: 'xlive_connections_total', help: 'Connections accepted, by protocol', labelNames: ['protocol'] });
-    const bytes = ctx.metrics.counter<'protocol' | 'direction'>({
-      name: 'xlive_bytes_total',
-      help: 'Bytes received (in) and sent (out) on the wire, by protocol',
-      labelNames: ['protocol', 'direction'],
-    });
     const server = new RtmpServer(ctx.config, {
       streams: ctx.streams,
       auth: ctx.auth,
       log: ctx.log,
       onConnection: () => connections.inc({ protocol: 'rtmp' }),
-      countBytes: (direction, n) => bytes.inc({ protocol: 'rtmp', direction }, n),
+    });
+    // Read from the connections' plain byte counts at scrape time: nothing per read or write.
+    ctx.metrics.collectedCounter<'protocol' | 'direction'>({
+      name: 'xlive_bytes_total',
+      help: 'Bytes received (in) and sent (out) on the wire, by protocol',
+      labelNames: ['protocol', 'direction'],
+      collect: () => {
+        const t = server.byteTotals();
+        return [
+          { labels: { protocol: 'rtmp', direction: 'in' }, value: t.in },
+          { labels: { protocol: 'rtmp', direction: 'out' }, value: t.out },
+        ];
+      },
     });
     ctx.metrics.gauge({
       name: 'xlive_rtmp_open_connections',

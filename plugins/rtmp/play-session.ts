@@ -1,5 +1,5 @@
 import type { Frame, Reader, ReaderCloseReason, ReaderSink, StreamApi } from 'xlive/sdk';
-import { frameChunks } from './codec/chunk-writer.js';
+import { frameChunks, frameChunksKey } from './codec/chunk-writer.js';
 import { Status, onStatus, sampleAccess, streamBegin, streamEof } from './codec/messages.js';
 import type { SessionHost } from './session-host.js';
 
@@ -11,6 +11,9 @@ import type { SessionHost } from './session-host.js';
 export class PlaySession implements ReaderSink {
   private reader: Reader | undefined;
   private ended = false;
+  /** `frame.shared` key of this viewer's chunks, rebuilt only if the chunk size changes. */
+  private chunksKey = '';
+  private keyChunkSize = 0;
   receiveAudio = true;
   receiveVideo = true;
 
@@ -49,7 +52,12 @@ export class PlaySession implements ReaderSink {
     if (this.ended || this.host.closed) return true;
     if ((frame.track === 'audio' && !this.receiveAudio) || (frame.track === 'video' && !this.receiveVideo)) return true;
     try {
-      return this.host.writeChunks(frameChunks(frame, this.host.chunkSize, this.streamId));
+      const chunkSize = this.host.chunkSize;
+      if (chunkSize !== this.keyChunkSize) {
+        this.keyChunkSize = chunkSize;
+        this.chunksKey = frameChunksKey(chunkSize, this.streamId);
+      }
+      return this.host.writeChunks(frameChunks(frame, chunkSize, this.streamId, this.chunksKey));
     } catch (err) {
       // Never let one viewer's failure reach the publisher that is delivering this frame.
       this.host.close(`cannot send a ${frame.track} frame: ${err instanceof Error ? err.message : String(err)}`, 'warn');

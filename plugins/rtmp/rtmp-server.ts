@@ -30,9 +30,8 @@ export interface RtmpServerDeps {
   log: Logger;
   now?: () => number;
   handshake?: HandshakeOptions;
-  /** Metrics hooks. */
+  /** Metrics hook. */
   onConnection?: () => void;
-  countBytes?: (direction: 'in' | 'out', n: number) => void;
 }
 
 /** Owns the RTMP connections: accepts through its listener, enforces limits, lists and kicks. */
@@ -42,6 +41,8 @@ export class RtmpServer {
   private readonly config: RtmpServerConfig;
   private readonly now: () => number;
   private seq = 0;
+  /** Bytes of connections that have closed (open ones are summed when read). */
+  private readonly closedBytes = { in: 0, out: 0 };
   private address: { host: string; port: number } | null = null;
 
   constructor(
@@ -82,6 +83,17 @@ export class RtmpServer {
     return true;
   }
 
+  /** Bytes received and sent on the wire since start (for `xlive_bytes_total`, read at scrape time). */
+  byteTotals(): { in: number; out: number } {
+    let bytesIn = this.closedBytes.in;
+    let bytesOut = this.closedBytes.out;
+    for (const c of this.conns.values()) {
+      bytesIn += c.bytesReceived;
+      bytesOut += c.bytesSent;
+    }
+    return { in: bytesIn, out: bytesOut };
+  }
+
   get connectionCount(): number {
     return this.conns.size;
   }
@@ -107,11 +119,14 @@ export class RtmpServer {
       log: this.deps.log,
       limits: this.config,
       mayPublish: () => this.publishingCount() < this.config.maxStreams,
-      countBytes: this.deps.countBytes ?? (() => undefined),
       now: this.now,
       handshake: this.deps.handshake,
     });
     this.conns.set(id, conn);
-    conn.start((c) => this.conns.delete(c.id));
+    conn.start((c) => {
+      if (!this.conns.delete(c.id)) return;
+      this.closedBytes.in += c.bytesReceived;
+      this.closedBytes.out += c.bytesSent;
+    });
   }
 }

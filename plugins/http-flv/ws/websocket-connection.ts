@@ -4,7 +4,7 @@
  * closes with 1002/1007/1009 on a bad client frame. Client text/binary messages are ignored.
  */
 import type { Duplex } from 'node:stream';
-import type { Logger } from 'xlive/sdk';
+import { TurnWriter, type Logger } from 'xlive/sdk';
 import {
   WebSocketFrameError,
   WebSocketFrameParser,
@@ -40,12 +40,15 @@ export class WebSocketConnection {
   private closed = false;
   private closeTimer: NodeJS.Timeout | undefined;
   private readonly closeListeners: Array<() => void> = [];
+  /** One writev per socket per event-loop turn for the messages sent in it. */
+  private readonly out: TurnWriter;
 
   constructor(
     private readonly socket: Duplex,
     options: WebSocketConnectionOptions,
   ) {
     this.log = options.log;
+    this.out = new TurnWriter(socket);
     this.closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
     this.parser = new WebSocketFrameParser(
       options.maxClientFrameBytes === undefined ? {} : { maxFrameBytes: options.maxClientFrameBytes },
@@ -72,19 +75,17 @@ export class WebSocketConnection {
 
   /**
    * Send one binary message whose payload is `chunks` in order, without copying them: the frame
-   * header and chunks go out in one corked write. Returns the socket's write() result (false:
-   * wait for `onDrain`). Once closing, messages are dropped and true is returned.
+   * header and chunks are queued on the socket, corked until the end of this event-loop turn, so
+   * every message sent in the turn leaves in one writev. Returns false when the socket's buffer
+   * is over its high-water mark (wait for `onDrain`). Once closing, messages are dropped and true
+   * is returned.
    */
   sendBinary(chunks: readonly Uint8Array[]): boolean {
     if (!this.isOpen) return true;
     let length = 0;
-    for (const c of chunks) length += c.byteLength;
-    const socket = this.socket;
-    socket.cork();
-    let ok = socket.write(encodeFrameHeader(WsOpcode.binary, length));
-    for (const c of chunks) ok = socket.write(c);
-    socket.uncork();
-    return ok;
+    for (let i = 0; i < chunks.length; i++) length += chunks[i]!.byteLength;
+    this.out.write([encodeFrameHeader(WsOpcode.binary, length)]);
+    return this.out.write(chunks);
   }
 
   onDrain(cb: () => void): void {

@@ -125,14 +125,19 @@ export function isMetadataFrame(frame: Pick<Frame, 'track' | 'payload'>): boolea
   return frame.track === 'data' && p.length >= ON_METADATA.length && ON_METADATA.every((b, i) => p[i] === b);
 }
 
+/** The `frame.shared` key of a frame's chunks for a chunk size and message stream. */
+export function frameChunksKey(chunkSize: number, streamId: number): string {
+  return 'rtmp:' + chunkSize + ':' + streamId;
+}
+
 /**
  * A frame's chunks for a chunk size and message stream, built once and shared by every viewer
- * with the same chunk size and stream id (key `rtmp:<chunkSize>:<streamId>`). Metadata goes out
- * at timestamp 0: ffmpeg's FLV demuxer turns script data with a later timestamp into an extra
- * subtitle stream.
+ * with the same chunk size and stream id (key `rtmp:<chunkSize>:<streamId>`; a viewer may pass the
+ * key it computed once, so the hot path builds no string). Metadata goes out at timestamp 0:
+ * ffmpeg's FLV demuxer turns script data with a later timestamp into an extra subtitle stream.
  */
-export function frameChunks(frame: Frame, chunkSize: number, streamId: number): Buffer[] {
-  return frame.shared('rtmp:' + chunkSize + ':' + streamId, (f) =>
+export function frameChunks(frame: Frame, chunkSize: number, streamId: number, key = frameChunksKey(chunkSize, streamId)): Buffer[] {
+  return frame.shared(key, (f) =>
     encodeChunks(
       { ...frameRoute(f), streamId, timestamp: isMetadataFrame(f) ? 0 : f.dts, payload: f.payload },
       chunkSize,
