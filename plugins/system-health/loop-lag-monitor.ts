@@ -12,7 +12,7 @@ export interface LoopLag {
   meanMs: number;
 }
 
-const RESOLUTION_MS = 20;
+const RESOLUTION_MS = 50;
 const ZERO: LoopLag = Object.freeze({ p99Ms: 0, maxMs: 0, meanMs: 0 });
 
 export class LoopLagMonitor {
