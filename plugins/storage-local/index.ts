@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { definePlugin, type PluginDefinition } from 'xlive/sdk';
 import type { FileOps } from './atomic-write.js';
-import { resolveConfig, type StorageLocalConfig } from './config.js';
+import { resolveConfig } from './config.js';
 import { diskHealthCheck } from './disk-health-check.js';
 import { LocalStorage } from './local-storage.js';
 import { registerStorageMetrics } from './storage-metrics.js';

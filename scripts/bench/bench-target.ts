@@ -1,4 +1,5 @@
 import type { ChildSet } from './child-set.js';
+import { waitForPort } from './ports.js';
 
 /** One server under test, started fresh for its turn and stopped after it. */
 
@@ -47,3 +48,14 @@ export interface BenchTarget {
 
 /** Server start-up budget. */
 export const START_TIMEOUT_MS = 30_000;
+
+/** Wait until each port accepts; on failure stop the server and throw with its log tail. */
+export async function awaitListening(server: RunningServer, ports: readonly number[]): Promise<RunningServer> {
+  try {
+    for (const port of ports) await waitForPort('127.0.0.1', port, START_TIMEOUT_MS, server.exited);
+  } catch (err) {
+    await server.stop();
+    throw new Error(`${(err as Error).message}\n${server.logTail()}`);
+  }
+  return server;
+}

@@ -1,13 +1,12 @@
 import { SampleSet } from './sample-set.js';
 import type { SendTimes } from './send-times.js';
+import { ByteWindow } from './byte-window.js';
 
 /**
  * What a group of viewers measured together: bytes delivered inside the measurement window,
  * time to the first keyframe, delivery latency (matched by dts), failures and disconnects.
  */
-export class CrowdMeter {
-  /** Bytes received while the window was open. */
-  windowBytes = 0;
+export class CrowdMeter extends ByteWindow {
   /** Viewers that could not start (refused, error status, timeout). */
   failures = 0;
   /** Viewers the server closed while they were expected to keep playing. */
@@ -19,30 +18,14 @@ export class CrowdMeter {
   readonly firstKeyframeMs = new SampleSet(20_000, 7);
   readonly latencyMs = new SampleSet(50_000, 11);
   readonly errors = new Map<string, number>();
-  private open = false;
 
-  constructor(private readonly sendTimes: SendTimes) {}
-
-  get counting(): boolean {
-    return this.open;
-  }
-
-  openWindow(): void {
-    this.windowBytes = 0;
-    this.open = true;
-  }
-
-  closeWindow(): void {
-    this.open = false;
-  }
-
-  bytes(n: number): void {
-    if (this.open) this.windowBytes += n;
+  constructor(private readonly sendTimes: SendTimes) {
+    super();
   }
 
   /** A video frame (not a sequence header) arrived at `now`. */
   videoFrame(dts: number, now: number): void {
-    if (!this.open) return;
+    if (!this.counting) return;
     const latency = this.sendTimes.latency(dts, now);
     if (latency === undefined) this.unmatched++;
     else this.latencyMs.add(latency);

@@ -1,6 +1,7 @@
 import { Agent, get, type ClientRequest } from 'node:http';
 import { parseMediaPlaylist } from './hls-playlist.js';
 import { sleep } from './ports.js';
+import { ByteWindow } from './byte-window.js';
 
 /**
  * A lightweight live HLS client, paced like a player (RFC 8216 §6.3.4): load the media playlist,
@@ -9,28 +10,12 @@ import { sleep } from './ports.js';
  * and dropped. One keep-alive connection per client, like a player.
  */
 
-export class HlsMeter {
-  /** Segment bytes received while the window was open. */
-  windowBytes = 0;
+export class HlsMeter extends ByteWindow {
   segments = 0;
   playlists = 0;
   /** Segments that left the playlist before the client fetched them (it fell behind). */
   missed = 0;
   readonly errors = new Map<string, number>();
-  private open = false;
-
-  openWindow(): void {
-    this.windowBytes = 0;
-    this.open = true;
-  }
-
-  closeWindow(): void {
-    this.open = false;
-  }
-
-  bytes(n: number): void {
-    if (this.open) this.windowBytes += n;
-  }
 
   /** Count an error by message (bounded number of distinct messages). */
   error(message: string): void {

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { logTail } from './child-set.js';
-import { BENCH_APP, BENCH_STREAM, START_TIMEOUT_MS, type BenchTarget, type RunningServer, type TargetContext } from './bench-target.js';
-import { freePort, waitForPort } from './ports.js';
+import { awaitListening, BENCH_APP, BENCH_STREAM, type BenchTarget, type RunningServer, type TargetContext } from './bench-target.js';
+import { freePort } from './ports.js';
 
 /**
  * nginx with libnginx-mod-rtmp (Debian), one process (`daemon off; master_process off;`), from a
@@ -133,13 +133,6 @@ export class NginxTarget implements BenchTarget {
       logTail: tail,
       stop: () => ctx.children.stop(s),
     };
-    try {
-      await waitForPort('127.0.0.1', rtmpPort, START_TIMEOUT_MS, server.exited);
-      if (httpPort !== undefined) await waitForPort('127.0.0.1', httpPort, START_TIMEOUT_MS, server.exited);
-    } catch (err) {
-      await server.stop();
-      throw new Error(`${(err as Error).message}\n${tail()}`);
-    }
-    return server;
+    return awaitListening(server, httpPort === undefined ? [rtmpPort] : [rtmpPort, httpPort]);
   }
 }

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { logTail } from './child-set.js';
-import { BENCH_APP, BENCH_STREAM, START_TIMEOUT_MS, type BenchTarget, type RunningServer, type TargetContext } from './bench-target.js';
-import { freePort, waitForPort } from './ports.js';
+import { awaitListening, BENCH_APP, BENCH_STREAM, type BenchTarget, type RunningServer, type TargetContext } from './bench-target.js';
+import { freePort } from './ports.js';
 
 /**
  * node-media-server v4 (the devDependency), started with its own CLI (`bin/app.js -c <config>`) on
@@ -50,13 +50,6 @@ export class NmsTarget implements BenchTarget {
       logTail: () => logTail(logPath),
       stop: () => ctx.children.stop(s),
     };
-    try {
-      await waitForPort('127.0.0.1', rtmpPort, START_TIMEOUT_MS, server.exited);
-      await waitForPort('127.0.0.1', httpPort, START_TIMEOUT_MS, server.exited);
-    } catch (err) {
-      await server.stop();
-      throw new Error(`${(err as Error).message}\n${server.logTail()}`);
-    }
-    return server;
+    return awaitListening(server, [rtmpPort, httpPort]);
   }
 }

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { logTail } from './child-set.js';
-import { BENCH_APP, BENCH_STREAM, START_TIMEOUT_MS, type BenchTarget, type RunningServer, type TargetContext } from './bench-target.js';
-import { freePort, waitForPort } from './ports.js';
+import { awaitListening, BENCH_APP, BENCH_STREAM, type BenchTarget, type RunningServer, type TargetContext } from './bench-target.js';
+import { freePort } from './ports.js';
 
 /** V8 flags xlive runs with in production: a small young generation (lower RSS, no measurable CPU cost). */
 export const XLIVE_NODE_FLAGS = ['--max-semi-space-size=1'];
@@ -71,14 +71,7 @@ export class XliveTarget implements BenchTarget {
       streamNote: () => streamNote(metrics),
       stop: () => ctx.children.stop(s),
     };
-    try {
-      await waitForPort('127.0.0.1', httpPort, START_TIMEOUT_MS, server.exited);
-      await waitForPort('127.0.0.1', rtmpPort, START_TIMEOUT_MS, server.exited);
-    } catch (err) {
-      await server.stop();
-      throw new Error(`${(err as Error).message}\n${server.logTail()}`);
-    }
-    return server;
+    return awaitListening(server, [httpPort, rtmpPort]);
   }
 
   /** `xlive plugins disable <id>` on the bench's data dir; a plugin that does not exist is fine. */
