@@ -1,22 +1,11 @@
 /** Live routes: bad names and traversal attempts, unknown streams, CORS preflight, play tokens. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AuthApi, Frame, Principal } from 'xlive/sdk';
+import type { AuthApi, Principal } from 'xlive/sdk';
 import type { Harness } from './test-support/plugin-harness.js';
-const { harness, haveFfmpeg, makeClip, pushAll, rawGet, until, uris } = await import('./test-support/plugin-harness.js');
+const { harness, haveFfmpeg, useClip, pushAll, rawGet, until, uris } = await import('./test-support/plugin-harness.js');
 
-let dir = '';
-let clip: Frame[] = [];
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'xlive-hls-plugin-'));
-  if (haveFfmpeg) clip = await makeClip(dir);
-});
-after(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const fixture = useClip();
 
 describe('hls plugin: requests', { skip: haveFfmpeg ? false : 'ffmpeg missing' }, () => {
   let h: Harness;
@@ -27,7 +16,7 @@ describe('hls plugin: requests', { skip: haveFfmpeg ? false : 'ffmpeg missing' }
 
   test('unknown streams and bad names are 4xx problem+json, and the store is never asked for them', async () => {
     const pub = h.t.hub.publish('live/b', { protocol: 'test' });
-    await pushAll(pub, clip.slice(0, 200));
+    await pushAll(pub, fixture.clip.slice(0, 200));
     await until(() => h.storage.keys('live', 'live/b/').some((k) => k.endsWith('.ts')), 'a segment');
     const callsBefore = h.storage.calls.length;
     const unknown = await fetch(`${h.url}/hls/live/nope/index.m3u8`);
@@ -73,7 +62,7 @@ describe('hls plugin: play tokens', { skip: haveFfmpeg ? false : 'ffmpeg missing
     const h = await harness({}, { auth });
     try {
       const pub = h.t.hub.publish('live/p', { protocol: 'test' });
-      await pushAll(pub, clip.slice(0, 200));
+      await pushAll(pub, fixture.clip.slice(0, 200));
       const denied = await fetch(`${h.url}/hls/live/p/index.m3u8`);
       assert.equal(denied.status, 403);
       const ok = await fetch(`${h.url}/hls/live/p/index.m3u8?token=s3cr%20et`);

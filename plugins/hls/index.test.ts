@@ -5,24 +5,13 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Frame } from 'xlive/sdk';
 import type { Harness } from './test-support/plugin-harness.js';
-const { harness, haveFfmpeg, initOf, makeClip, pushAll, until, uris } = await import('./test-support/plugin-harness.js');
+const { harness, haveFfmpeg, initOf, useClip, pushAll, until, uris } = await import('./test-support/plugin-harness.js');
 const { runTool } = await import('./testing/run-tool.js');
 
-let dir = '';
-let clip: Frame[] = [];
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'xlive-hls-plugin-'));
-  if (haveFfmpeg) clip = await makeClip(dir);
-});
-after(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const fixture = useClip();
 
 describe('hls plugin: live playlists and segments', { skip: haveFfmpeg ? false : 'ffmpeg missing' }, () => {
   let h: Harness;
@@ -33,7 +22,7 @@ describe('hls plugin: live playlists and segments', { skip: haveFfmpeg ? false :
 
   test('a published stream becomes a playlist of stored segments that ffmpeg decodes cleanly, then ENDLIST', async () => {
     const pub = h.t.hub.publish('live/a', { protocol: 'test' });
-    await pushAll(pub, clip);
+    await pushAll(pub, fixture.clip);
     await until(() => h.storage.keys('live', 'live/a/').length >= 4, 'segments to be stored');
 
     const res = await fetch(`${h.url}/hls/live/a/index.m3u8`);
@@ -71,13 +60,13 @@ describe('hls plugin: live playlists and segments', { skip: haveFfmpeg ? false :
 
   test('a reconnect within the TTL continues the playlist after EXT-X-DISCONTINUITY, media sequence increasing', async () => {
     const first = h.t.hub.publish('live/r', { protocol: 'test' });
-    await pushAll(first, clip.slice(0, Math.floor(clip.length / 2)));
+    await pushAll(first, fixture.clip.slice(0, Math.floor(fixture.clip.length / 2)));
     first.close();
     await until(() => (h.storage.keys('live', 'live/r/').length ?? 0) >= 2, 'first session segments');
     const before = await (await fetch(`${h.url}/hls/live/r/index.m3u8`)).text();
     const second = h.t.hub.publish('live/r', { protocol: 'test' });
     assert.notEqual(first.sessionId, second.sessionId);
-    await pushAll(second, clip);
+    await pushAll(second, fixture.clip);
     await until(async () => (await (await fetch(`${h.url}/hls/live/r/index.m3u8`)).text()).includes('#EXT-X-DISCONTINUITY\n'), 'a discontinuity');
     const text = await (await fetch(`${h.url}/hls/live/r/index.m3u8`)).text();
     const seq = (s: string) => Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(s)![1]);
@@ -90,7 +79,7 @@ describe('hls plugin: live playlists and segments', { skip: haveFfmpeg ? false :
 
   test('HLS viewers (IP + User-Agent within three target durations) show in the stream stats', async () => {
     const pub = h.t.hub.publish('live/v', { protocol: 'test' });
-    await pushAll(pub, clip.slice(0, 200));
+    await pushAll(pub, fixture.clip.slice(0, 200));
     for (const ua of ['player-one', 'player-two', 'player-two']) {
       const r = await fetch(`${h.url}/hls/live/v/index.m3u8`, { headers: { 'User-Agent': ua } });
       assert.equal(r.status, 200);
@@ -111,7 +100,7 @@ describe('hls plugin: ownership, bounds and storage trouble', { skip: haveFfmpeg
     const h = await harness({ stateTtlMs: 1000, endGraceMs: 100, maxStreams: 8 });
     try {
       const pub = h.t.hub.publish('live/t', { protocol: 'test' });
-      await pushAll(pub, clip.slice(0, 150));
+      await pushAll(pub, fixture.clip.slice(0, 150));
       pub.close();
       await until(() => h.storage.keys('live', 'live/t/').length > 0, 'segments');
       await until(() => h.storage.keys('live').length === 0, 'live objects deleted after the TTL', 4000);
@@ -119,7 +108,7 @@ describe('hls plugin: ownership, bounds and storage trouble', { skip: haveFfmpeg
       assert.equal(gone.status, 404);
       assert.equal(((await gone.json()) as { code: string }).code, 'STREAM_NOT_FOUND');
 
-      const short = clip.slice(0, 40);
+      const short = fixture.clip.slice(0, 40);
       for (let i = 0; i < 40; i++) {
         const p = h.t.hub.publish(`loop/s${i}`, { protocol: 'test' });
         await pushAll(p, short);
@@ -155,11 +144,11 @@ describe('hls plugin: ownership, bounds and storage trouble', { skip: haveFfmpeg
     );
     try {
       const pub = h.t.hub.publish('live/s', { protocol: 'test' });
-      for (const f of clip) pub.push(initOf(f)); // all at once: the queue must shed
+      for (const f of fixture.clip) pub.push(initOf(f)); // all at once: the queue must shed
       await sleep(400); // the one running write and the one kept pending finish
       slow = false;
       failNext = true;
-      await pushAll(pub, clip.map((f) => ({ ...f, dts: f.dts + 5000 }) as Frame));
+      await pushAll(pub, fixture.clip.map((f) => ({ ...f, dts: f.dts + 5000 }) as Frame));
       await until(async () => uris(await (await fetch(`${h.url}/hls/live/s/index.m3u8`)).text()).length >= 3, 'playlist');
       const text = await (await fetch(`${h.url}/hls/live/s/index.m3u8`)).text();
       for (const uri of uris(text)) assert.ok(h.storage.objects.has(`live:live/s/${uri}`), `${uri} listed but not stored`);
@@ -178,7 +167,7 @@ describe('hls plugin: ownership, bounds and storage trouble', { skip: haveFfmpeg
   test('stop() detaches from the hub and deletes live segments', async () => {
     const h = await harness();
     const pub = h.t.hub.publish('live/stop', { protocol: 'test' });
-    await pushAll(pub, clip.slice(0, 150));
+    await pushAll(pub, fixture.clip.slice(0, 150));
     await until(() => h.storage.keys('live').length > 0, 'segments');
     await h.stop();
     assert.equal(h.t.hub.get('live/stop')?.readers, 0);

@@ -1,29 +1,17 @@
 /** Recordings through the plugin: VOD playlists, segments, download, delete; a full store pauses recording. */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Frame } from 'xlive/sdk';
-const { harness, haveFfmpeg, makeClip, pushAll, until, uris } = await import('./test-support/plugin-harness.js');
+const { harness, haveFfmpeg, useClip, pushAll, until, uris } = await import('./test-support/plugin-harness.js');
 const { runTool } = await import('./testing/run-tool.js');
 
-let dir = '';
-let clip: Frame[] = [];
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'xlive-hls-plugin-'));
-  if (haveFfmpeg) clip = await makeClip(dir);
-});
-after(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+const fixture = useClip();
 
 describe('hls plugin: recordings', { skip: haveFfmpeg ? false : 'ffmpeg missing' }, () => {
   test('a recorded stream is listed, played as VOD, downloaded in one piece and deleted', async () => {
     const h = await harness({}, { storage: { record: (p) => p === 'live/rec' } });
     try {
       const pub = h.t.hub.publish('live/rec', { protocol: 'test' });
-      await pushAll(pub, clip);
+      await pushAll(pub, fixture.clip);
       pub.close();
       const rec = h.storage.recordings;
       await until(() => [...rec.items.values()].some((r) => r.info.endedAt !== null), 'recording ended');
@@ -62,11 +50,11 @@ describe('hls plugin: recordings', { skip: haveFfmpeg ? false : 'ffmpeg missing'
     const h = await harness({}, { storage: { record: () => true } });
     try {
       const pub = h.t.hub.publish('live/full', { protocol: 'test' });
-      await pushAll(pub, clip.slice(0, Math.floor(clip.length / 2)));
+      await pushAll(pub, fixture.clip.slice(0, Math.floor(fixture.clip.length / 2)));
       await until(() => [...h.storage.recordings.items.values()].some((r) => r.segments.length > 0), 'recorded segments');
       h.storage.recordings.full = true;
       const before = h.storage.keys('live', 'live/full/').length;
-      await pushAll(pub, clip.slice(Math.floor(clip.length / 2)));
+      await pushAll(pub, fixture.clip.slice(Math.floor(fixture.clip.length / 2)));
       await until(() => h.t.parts.events.list({ type: 'recording.paused' }).length === 1, 'recording.paused event');
       const ev = h.t.parts.events.list({ type: 'recording.paused' })[0]!;
       assert.equal(ev.severity, 'warn');

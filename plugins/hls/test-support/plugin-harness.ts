@@ -4,9 +4,11 @@
  * `import()`.
  */
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { get } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuthApi, Frame, FrameInit, Publisher } from 'xlive/sdk';
 import { createSharedParts, createTestContext, type TestContext } from '../../../test/helpers/plugin-context.js';
@@ -106,4 +108,18 @@ export async function makeClip(dir: string): Promise<Frame[]> {
   ], 60_000);
   assert.equal(enc.code, 0, enc.stderr);
   return readFlvFile(flv);
+}
+
+/** The ffmpeg-made clip in a temp dir, made before the calling file's tests and removed after them. */
+export function useClip(): { readonly clip: Frame[] } {
+  let dir = '';
+  const fixture = { clip: [] as Frame[] };
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'xlive-hls-plugin-'));
+    if (haveFfmpeg) fixture.clip = await makeClip(dir);
+  });
+  after(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  return fixture;
 }
