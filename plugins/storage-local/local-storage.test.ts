@@ -5,22 +5,13 @@ import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
-import { after, describe, it } from 'node:test';
-import type { Harness } from './testing/harness.js';
+import { describe, it } from 'node:test';
 
 const { ValidationError, StorageError, PayloadTooLargeError } = await import('xlive/sdk');
-const { startHarness, listDisk, bytes } = await import('./testing/harness.js');
+const { harnessOpener, listDisk, bytes } = await import('./testing/harness.js');
 const { writeParts } = await import('./atomic-write.js');
 
-const harnesses: Harness[] = [];
-async function open(opts: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
-  const h = await startHarness(opts);
-  harnesses.push(h);
-  return h;
-}
-after(async () => {
-  for (const h of harnesses) await h.cleanup();
-});
+const { open, track } = harnessOpener();
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -180,7 +171,7 @@ describe('key validation and containment', () => {
 
       // A restart sweeps the symlinks themselves, never their targets.
       const h2 = await h.restart();
-      harnesses.push(h2);
+      track(h2);
       assert.equal(existsSync(join(h.liveDir, 'evil')), false);
       assert.equal(existsSync(join(h.liveDir, 'live', 'stage')), false);
       assert.equal(readFileSync(join(outside, 'secret.ts'), 'utf8'), 'secret');

@@ -2,22 +2,14 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Harness } from './testing/harness.js';
 
 const { ConflictError, NotFoundError, ValidationError } = await import('xlive/sdk');
-const { startHarness, bytes, FakeClock } = await import('./testing/harness.js');
+const { harnessOpener, bytes, FakeClock } = await import('./testing/harness.js');
 const { parseSidecar } = await import('./recording-sidecar.js');
 
-const harnesses: Harness[] = [];
-async function open(opts: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
-  const h = await startHarness(opts);
-  harnesses.push(h);
-  return h;
-}
-after(async () => {
-  for (const h of harnesses) await h.cleanup();
-});
+const { open } = harnessOpener();
 
 async function record(h: Harness, id: string, seq: number, size: number, durationMs = 2000, discontinuity = false): Promise<string> {
   const key = h.provider.recordings.recordingKey(id, `seg-${String(seq).padStart(6, '0')}.ts`);

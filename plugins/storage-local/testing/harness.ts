@@ -6,6 +6,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { after } from 'node:test';
 import type { Logger } from '../../../core/logging/logger.js';
 import { createTestContext, type TestContext } from '../../../test/helpers/plugin-context.js';
 import { createStorageLocalPlugin, type StorageLocalDeps } from '../index.js';
@@ -115,4 +116,20 @@ export class FakeClock {
 
 export function bytes(n: number, fill = 0x47): Uint8Array {
   return new Uint8Array(n).fill(fill);
+}
+
+/**
+ * `open(opts)` starts a harness, `track(h)` adopts one made otherwise (a restart); every harness of the
+ * calling test file is cleaned up after its tests.
+ */
+export function harnessOpener(): { open(opts?: HarnessOptions): Promise<Harness>; track(h: Harness): Harness } {
+  const harnesses: Harness[] = [];
+  after(async () => {
+    for (const h of harnesses) await h.cleanup();
+  });
+  const track = (h: Harness): Harness => {
+    harnesses.push(h);
+    return h;
+  };
+  return { open: async (opts = {}) => track(await startHarness(opts)), track };
 }
