@@ -5,6 +5,7 @@
  * later against its manifest's `configSchema` (see `LoadedConfig.pluginSection`).
  */
 import type { LogFormat, LogLevel } from '../logging/logger.js';
+import type { StreamHubOptions } from '../streams/stream-hub.js';
 
 export interface HttpConfig {
   host: string;
@@ -31,14 +32,8 @@ export interface LogConfig {
   format: LogFormat;
 }
 
-export interface StreamsConfig {
-  gopCacheBytes: number;
-  readerQueueBytes: number;
-  readerQueueMs: number;
-  slowReaderGraceMs: number;
-  maxStreams: number;
-  takeover: boolean;
-}
+/** The `streams` section is exactly the hub's options (validated and defaulted here). */
+export type StreamsConfig = StreamHubOptions;
 
 export interface PluginHostConfig {
   startTimeoutMs: number;
