@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { DatabaseCorruptError, DatabaseError } from '../errors/xlive-error.js';
 import type { Logger } from '../logging/logger.js';
+import { ensurePrivateFile } from './private-file.js';
 import { corruptionAdvice, isCorruption, toDatabaseError } from './sqlite-error.js';
 
 /** A better-sqlite3 connection, as the store modules use it. */
@@ -18,7 +19,8 @@ function isMemory(file: string): boolean {
 }
 
 /**
- * Open (or create) the SQLite database at `file`: creates the parent directory, checks the file
+ * Open (or create) the SQLite database at `file`: creates the parent directory and the file with
+ * mode 0600 (its -wal/-shm follow; umask independent), checks the file
  * with `PRAGMA quick_check`, then sets WAL journaling, a 5 s busy timeout, foreign keys and
  * `synchronous=NORMAL` (safe with WAL, and kinder to SD cards than FULL).
  * `':memory:'` opens a private in-memory database (tests).
@@ -34,6 +36,14 @@ export function openDatabase(file: string, log: Logger): SqliteDatabase {
       mkdirSync(dirname(name), { recursive: true });
     } catch (err) {
       throw new DatabaseError(`cannot create the directory of database ${name}: ${(err as Error).message}`, {
+        cause: err,
+        details: { file: name },
+      });
+    }
+    try {
+      ensurePrivateFile(name);
+    } catch (err) {
+      throw new DatabaseError(`cannot create database ${name} with mode 0600: ${(err as Error).message}`, {
         cause: err,
         details: { file: name },
       });
