@@ -85,6 +85,18 @@ describe('moving a plugin\'s tables out of xlive.db into its own file', () => {
     closeDatabase(core, log);
   });
 
+  it('moves a plugin without AUTOINCREMENT tables out of a core that has some (no sqlite_sequence in its file)', () => {
+    const { dir, core } = oldLayout();
+    dirs.push(dir);
+    new Migrator(core, log).migrate('plain-plug', [{ version: 1, name: 't', up: 'CREATE TABLE plain_plug_t (v TEXT)' }]);
+    core.exec("INSERT INTO plain_plug_t VALUES ('a'), ('b')");
+    const dbs = new PluginDatabases({ dataDir: dir, legacy: core, log });
+    assert.deepEqual(dbs.open('plain-plug').db.prepare('SELECT v FROM plain_plug_t ORDER BY v').all(), [{ v: 'a' }, { v: 'b' }]);
+    assert.equal(core.prepare("SELECT 1 FROM sqlite_master WHERE name = 'plain_plug_t'").get(), undefined);
+    dbs.closeAll();
+    closeDatabase(core, log);
+  });
+
   it('a failure while copying leaves xlive.db untouched and the plugin file without the data; the next start moves it', () => {
     const { dir, core } = oldLayout();
     dirs.push(dir);

@@ -103,7 +103,9 @@ function copyInto(
         rows += r.changes;
       }
       for (const o of objects.filter((x) => x.type !== 'table')) target.exec(o.sql);
-      const hasSeq = target.prepare("SELECT 1 FROM xlive_legacy.sqlite_master WHERE name = 'sqlite_sequence'").get();
+      const hasSeq =
+        target.prepare("SELECT 1 FROM xlive_legacy.sqlite_master WHERE name = 'sqlite_sequence'").get() !== undefined &&
+        target.prepare("SELECT 1 FROM main.sqlite_master WHERE name = 'sqlite_sequence'").get() !== undefined;
       if (hasSeq) {
         // Keep AUTOINCREMENT counters (ids of pruned rows are never reused).
         target.exec(`UPDATE main.sqlite_sequence SET seq = max(seq, coalesce((SELECT l.seq FROM xlive_legacy.sqlite_sequence l WHERE l.name = main.sqlite_sequence.name), 0))`);
