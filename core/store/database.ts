@@ -33,7 +33,8 @@ export function openDatabase(file: string, log: Logger): SqliteDatabase {
   const name = memory ? file : resolve(file);
   if (!memory) {
     try {
-      mkdirSync(dirname(name), { recursive: true });
+      // Directories it creates are owner-only too (the data directory holds secrets).
+      mkdirSync(dirname(name), { recursive: true, mode: 0o700 });
     } catch (err) {
       throw new DatabaseError(`cannot create the directory of database ${name}: ${(err as Error).message}`, {
         cause: err,

@@ -331,6 +331,9 @@ describe('database files are 0600 whatever the umask: xlive.db, WAL, SHM, plugin
       assert.ok(existsSync(f), `${f} exists`);
       assert.equal(mode(f).toString(8), '600', f);
     }
+    for (const d of ['plugin-data/auth-local', 'plugin-data/storage-local']) {
+      assert.equal(mode(join(dataDir, d)).toString(8), '700', `${d}: directories it creates are owner-only`);
+    }
     const out = join(dataDir, 'backups', 'box.db');
     const b = await runCli(['backup', out], { XLIVE_DATA_DIR: dataDir, XLIVE_LOG_LEVEL: 'warn' }, dataDir);
     assert.equal(b.code, 0, b.stderr);
