@@ -352,4 +352,13 @@ describe('database files are 0600 whatever the umask: xlive.db, WAL, SHM, plugin
     assert.match(again.stderr, /already exists/);
     assert.ok(readFileSync(out).length > 0);
   });
+
+  it('a clean stop checkpoints and closes every plugin database (no -wal left beside them)', async () => {
+    assert.equal(await app!.stop(), 0);
+    app = undefined;
+    for (const f of ['xlive.db', 'plugin-data/auth-local/auth-local.db', 'plugin-data/storage-local/storage-local.db']) {
+      assert.ok(existsSync(join(dataDir, f)), f);
+      assert.equal(existsSync(join(dataDir, `${f}-wal`)), false, `${f}-wal is gone`);
+    }
+  });
 });
