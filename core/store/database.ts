@@ -42,7 +42,8 @@ export function openDatabase(file: string, log: Logger): SqliteDatabase {
       });
     }
     try {
-      ensurePrivateFile(name);
+      const loose = ensurePrivateFile(name);
+      if (loose.length > 0) log.warn('cannot make database files owner-only (mode 0600); check their owner', { files: loose });
     } catch (err) {
       throw new DatabaseError(`cannot create database ${name} with mode 0600: ${(err as Error).message}`, {
         cause: err,
