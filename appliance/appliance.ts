@@ -13,6 +13,7 @@ import type { Logger } from '../core/logging/logger.js';
 import type { PluginHost } from '../core/plugins/plugin-host.js';
 import type { SqliteDatabase } from '../core/store/database.js';
 import { closeDatabase } from '../core/store/database.js';
+import type { PluginDatabases } from '../core/store/plugin-databases.js';
 import type { StreamHub } from '../core/streams/stream-hub.js';
 import type { ListenerBook } from './listener-book.js';
 import type { SystemdNotifier } from './systemd-notifier.js';
@@ -35,6 +36,7 @@ export class Appliance {
     @inject(TOKENS.PluginHost) private readonly plugins: PluginHost,
     @inject('ListenerBook') private readonly listeners: ListenerBook,
     @inject('SystemdNotifier') private readonly systemd: SystemdNotifier,
+    @inject('PluginDatabases') private readonly pluginDbs: PluginDatabases,
   ) {}
 
   async start(): Promise<void> {
@@ -64,6 +66,7 @@ export class Appliance {
     await this.plugins.stop();
     this.hub.stop();
     await this.http.stop();
+    this.pluginDbs.closeAll();
     try {
       closeDatabase(this.db, this.log);
     } catch (err) {

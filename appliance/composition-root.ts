@@ -5,6 +5,7 @@ import { container as rootContainer, instanceCachingFactory, type DependencyCont
 import { AuthRegistry } from '../core/auth/auth-registry.js';
 import { loadConfig, type LoadedConfig } from '../core/config/config-loader.js';
 import { TOKENS, type BuildInfo } from '../core/container/tokens.js';
+import { ConflictError } from '../core/errors/xlive-error.js';
 import { HealthRegistry } from '../core/health/health-registry.js';
 import { registerCoreRoutes } from '../core/http/core-routes.js';
 import { PolicyTable } from '../core/http/access-policy.js';
@@ -21,12 +22,15 @@ import { MetricsRegistry } from '../core/metrics/metrics-registry.js';
 import { installSdkResolver } from '../core/plugins/sdk-resolver.js';
 import { linkSdkForPlugins } from '../core/plugins/sdk-link.js';
 import { PluginHost } from '../core/plugins/plugin-host.js';
+import { PluginEnablement } from '../core/plugins/plugin-enablement.js';
 import { StorageRegistry } from '../core/storage/storage-registry.js';
 import {
   CORE_MIGRATIONS,
   CORE_OWNER,
   Migrator,
   openDatabase,
+  PluginConsentRepository,
+  PluginDatabases,
   PluginKvRepository,
   PluginStateRepository,
   SettingsRepository,
@@ -60,6 +64,16 @@ export function openStateDatabase(config: LoadedConfig['values'], log: Logger): 
   return { db, migrator };
 }
 
+/** Each plugin's own database file under `<dataDir>/plugin-data/<id>/`, with the one-time move out of `xlive.db`. */
+export function openPluginDatabases(config: LoadedConfig['values'], core: SqliteDatabase, log: Logger): PluginDatabases {
+  return new PluginDatabases({ dataDir: config.dataDir, legacy: core, log: log.child('plugins') });
+}
+
+/** Enable/disable and consent, over the core database; `record` writes the `plugin.changed` event. */
+export function pluginEnablement(db: SqliteDatabase, forcedOff: readonly string[], record: (message: string, data: Record<string, unknown>) => void): PluginEnablement {
+  return new PluginEnablement({ state: new PluginStateRepository(db), consent: new PluginConsentRepository(db), forcedOff, record });
+}
+
 /**
  * The composition root: the only place the container is built and resolved. Config is loaded twice:
  * file and environment layers first (they say where the database is), then again with the settings
@@ -86,6 +100,8 @@ export function composeAppliance(opts: RootOptions): { appliance: Appliance; con
   c.register(TOKENS.Logger, { useValue: log });
   c.register(TOKENS.Database, { useValue: db });
   c.register(TOKENS.Migrator, { useValue: migrator });
+  const pluginDbs = openPluginDatabases(config.values, db, log);
+  c.register('PluginDatabases', { useValue: pluginDbs });
   c.register(TOKENS.BuildInfo, { useValue: build });
   c.register('ListenerBook', { useValue: new ListenerBook() });
   c.register('SystemdNotifier', { useValue: new SystemdNotifier(opts.env, log.child('systemd')) });
@@ -108,6 +124,9 @@ export function composeAppliance(opts: RootOptions): { appliance: Appliance; con
   c.register(TOKENS.HttpServer, once((k) =>
     new HttpServer(k.resolve(TOKENS.HttpApp), k.resolve(TOKENS.RouteTable), { host: v.http.host, port: v.http.port, requestTimeoutMs: v.http.requestTimeoutMs }, log.child('http')),
   ));
+  c.register('PluginEnablement', once((k) =>
+    pluginEnablement(db, v.pluginHost.disable, (message, data) => k.resolve<EventLog>(TOKENS.EventLog).record('core', { type: 'plugin.changed', message, data })),
+  ));
   c.register(TOKENS.PluginHost, once((k) => {
     const listeners = k.resolve<ListenerBook>('ListenerBook');
     const http = k.resolve<HttpServer>(TOKENS.HttpServer);
@@ -118,7 +137,8 @@ export function composeAppliance(opts: RootOptions): { appliance: Appliance; con
         { path: v.pluginsDir, source: 'external' },
       ],
       hostApiVersion: build.apiVersion,
-      enabledState: disabledBy(v.pluginHost.disable, new PluginStateRepository(db)),
+      enablement: k.resolve<PluginEnablement>('PluginEnablement'),
+      coreRoutePaths: () => k.resolve<SecuredRouter>(TOKENS.Router).policies.entries.filter((e) => e.owner === 'core').map((e) => e.path),
       pluginConfig: (id, schema) => config.pluginSection(id, schema),
       startTimeoutMs: v.pluginHost.startTimeoutMs,
       stopTimeoutMs: v.pluginHost.stopTimeoutMs,
@@ -135,7 +155,7 @@ export function composeAppliance(opts: RootOptions): { appliance: Appliance; con
         metrics: k.resolve(TOKENS.MetricsRegistry),
         auth: k.resolve(TOKENS.AuthRegistry),
         storage: k.resolve(TOKENS.StorageRegistry),
-        storeFor: (owner) => createPluginStore(db, owner, migrator, { kv }),
+        storeFor: (owner) => createPluginStore(db, owner, pluginDbs, { kv }),
         events: k.resolve(TOKENS.EventLog),
         plugins: () => k.resolve<PluginHost>(TOKENS.PluginHost).list(),
         host: {
@@ -156,7 +176,7 @@ export function composeAppliance(opts: RootOptions): { appliance: Appliance; con
   const plugins = c.resolve<PluginHost>(TOKENS.PluginHost);
   const health = c.resolve<HealthRegistry>(TOKENS.HealthRegistry);
   const events = c.resolve<EventLog>(TOKENS.EventLog);
-  const pluginState = new PluginStateRepository(db);
+  const enablement = c.resolve<PluginEnablement>('PluginEnablement');
   registerCoreRoutes(c.resolve(TOKENS.Router), {
     health,
     streams: hub,
@@ -164,10 +184,13 @@ export function composeAppliance(opts: RootOptions): { appliance: Appliance; con
     events,
     version: build,
     trustProxy: v.http.trustProxy,
-    setPluginEnabled: (id, enabled, who) => {
-      if (!plugins.get(id)) return false;
-      pluginState.set(id, enabled);
-      events.record('core', { type: 'plugin.changed', message: `plugin ${id} ${enabled ? 'enabled' : 'disabled'} by ${who.actor} (applies at the next start)`, data: { plugin: id, enabled, ...who } });
+    setPluginEnabled: (id, enabled, who, permissions) => {
+      const m = plugins.manifest(id);
+      if (!m) {
+        if (!plugins.get(id)) return false;
+        throw new ConflictError(`plugin ${id} has no valid manifest; fix or remove its folder (see its error)`);
+      }
+      enablement.set(m, enabled, who, permissions);
       return true;
     },
   });
@@ -179,8 +202,3 @@ export function composeAppliance(opts: RootOptions): { appliance: Appliance; con
 }
 
 export type { BuildInfo };
-
-/** Config's `pluginHost.disable` wins over the state saved in SQLite. */
-function disabledBy(ids: readonly string[], saved: { get(id: string): boolean | undefined }): { get(id: string): boolean | undefined } {
-  return { get: (id) => (ids.includes(id) ? false : saved.get(id)) };
-}

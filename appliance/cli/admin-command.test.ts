@@ -21,7 +21,7 @@ describe('xlive admin create|reset-password', () => {
   const dir = mkdtempSync(join(tmpdir(), 'xlive-admin-cli-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
   const users = () => {
-    const db = new Database(join(dir, 'data', 'xlive.db'), { readonly: true });
+    const db = new Database(join(dir, 'data', 'plugin-data', 'auth-local', 'auth-local.db'), { readonly: true });
     try {
       return db.prepare('SELECT username, role, password_hash FROM auth_local_users ORDER BY id').all() as Array<{ username: string; role: string; password_hash: string }>;
     } finally {
@@ -29,7 +29,7 @@ describe('xlive admin create|reset-password', () => {
     }
   };
 
-  it('creates an admin with the password from stdin (first line), and closes first-boot setup', async () => {
+  it('creates an admin with the password from stdin (first line) in auth-local\'s own database, and closes first-boot setup', async () => {
     const t = io(dir);
     assert.equal(await adminCommand(['create', 'root'], t.io, Readable.from(['a long console password\nignored\n'])), 0);
     assert.match(t.out(), /admin "root" created/);
@@ -37,7 +37,7 @@ describe('xlive admin create|reset-password', () => {
     assert.deepEqual(rows.map((u) => [u.username, u.role]), [['root', 'admin']]);
     const { verifyPassword } = await import('../../plugins/auth-local/password-hash.js');
     assert.equal(await verifyPassword('a long console password', rows[0]!.password_hash), true);
-    const db = new Database(join(dir, 'data', 'xlive.db'), { readonly: true });
+    const db = new Database(join(dir, 'data', 'plugin-data', 'auth-local', 'auth-local.db'), { readonly: true });
     assert.ok(db.prepare("SELECT value FROM auth_local_meta WHERE key = 'setup_done'").get());
     db.close();
   });

@@ -9,7 +9,7 @@ import { installSdkResolver } from '../../core/plugins/sdk-resolver.js';
 import { closeDatabase, createPluginStore } from '../../core/store/index.js';
 import type { PartialConfig } from '../../plugins/auth-local/config.js';
 import { readBuildInfo } from '../build-info.js';
-import { openStateDatabase } from '../composition-root.js';
+import { openPluginDatabases, openStateDatabase } from '../composition-root.js';
 import type { CliIo } from './run-cli.js';
 
 const PLUGIN_ID = 'auth-local';
@@ -23,7 +23,7 @@ type Input = NodeJS.ReadableStream & Partial<Pick<ReadStream, 'isTTY' | 'setRawM
 
 /**
  * `xlive admin create|reset-password <username>` on the console: the way in when no one can log in.
- * Opens the database like `xlive backup` does and uses auth-local's account service. Exit codes:
+ * Opens the core database and auth-local's own database file, and uses auth-local's account service. Exit codes:
  * 0 done, 64 usage, 1 refused (the message says why).
  */
 export async function adminCommand(args: string[], io: CliIo, stdin: Input = process.stdin): Promise<number> {
@@ -44,9 +44,11 @@ export async function adminCommand(args: string[], io: CliIo, stdin: Input = pro
     const manifest = readManifest(join(build.builtinPluginsDir, PLUGIN_ID), 'builtin');
     const pluginConfig = withDefaults(config.pluginSection(PLUGIN_ID, manifest.configSchema) as PartialConfig);
     const log = silentLogger();
-    const { db, migrator } = openStateDatabase(config.values, log);
+    const { db } = openStateDatabase(config.values, log);
+    // auth-local's own file (`<dataDir>/plugin-data/auth-local/auth-local.db`), moved out of xlive.db if an older release left it there.
+    const pluginDbs = openPluginDatabases(config.values, db, log);
     try {
-      const pluginDb = createPluginStore(db, PLUGIN_ID, migrator).migrate(AUTH_LOCAL_MIGRATIONS);
+      const pluginDb = createPluginStore(db, PLUGIN_ID, pluginDbs).migrate(AUTH_LOCAL_MIGRATIONS);
       const accounts = createConsoleAccounts(pluginDb, pluginConfig);
       if (action === 'create') {
         const user = await accounts.createAdmin(username, password);
@@ -56,6 +58,7 @@ export async function adminCommand(args: string[], io: CliIo, stdin: Input = pro
         io.out.write(`password of "${user.username}" (${user.role}${user.disabled ? ', disabled' : ''}) reset; their sessions were ended\n`);
       }
     } finally {
+      pluginDbs.closeAll();
       closeDatabase(db, log);
     }
     return 0;

@@ -3,44 +3,53 @@ import { ValidationError } from '../../core/errors/xlive-error.js';
 import { silentLogger } from '../../core/logging/logger.js';
 import { apiCompatible } from '../../core/plugins/manifest.js';
 import { discoverPlugins } from '../../core/plugins/plugin-discovery.js';
-import { closeDatabase, EventRepository, PluginStateRepository } from '../../core/store/index.js';
+import type { PluginManifest } from '../../core/sdk/plugin.js';
+import { closeDatabase, EventRepository } from '../../core/store/index.js';
 import { readBuildInfo } from '../build-info.js';
-import { openStateDatabase } from '../composition-root.js';
+import { openStateDatabase, pluginEnablement } from '../composition-root.js';
 import type { CliIo } from './run-cli.js';
 
-/** `plugins list` (no plugin code is imported) and `plugins enable|disable <id>`. */
+/**
+ * `plugins list` (no plugin code is imported) and `plugins enable|disable <id>…`. Enabling a
+ * third-party plugin on the console is the admin's consent to the permissions it declares: they are
+ * printed and stored. Works before the box ever started (the database is created).
+ */
 export async function pluginsCommand(args: string[], io: CliIo): Promise<number> {
-  const [sub = 'list', id] = args;
+  const [sub = 'list', ...ids] = args;
   const config = loadConfig({ cwd: io.cwd, env: io.env });
   const build = readBuildInfo();
   const log = silentLogger();
   const { db } = openStateDatabase(config.values, log);
   try {
-    const state = new PluginStateRepository(db);
+    const events = new EventRepository(db);
+    const enablement = pluginEnablement(db, config.values.pluginHost.disable, (message, data) =>
+      events.append({ time: new Date().toISOString(), type: 'plugin.changed', severity: 'info', source: 'core', stream: null, message, data }),
+    );
     const found = discoverPlugins([
       { path: build.builtinPluginsDir, source: 'builtin' },
       { path: config.values.pluginsDir, source: 'external' },
     ]);
     if (sub === 'enable' || sub === 'disable') {
-      if (!id || !found.manifests.some((m) => m.id === id)) throw new ValidationError(`no plugin with id "${id ?? ''}" (see: xlive plugins list)`);
-      state.set(id, sub === 'enable');
-      new EventRepository(db).append({
-        time: new Date().toISOString(),
-        type: 'plugin.changed',
-        severity: 'info',
-        source: 'core',
-        stream: null,
-        message: `plugin ${id} ${sub}d on the console (applies at the next start)`,
-        data: { plugin: id, enabled: sub === 'enable', actor: 'console', ip: 'local' },
+      if (ids.length === 0) throw new ValidationError(`usage: xlive plugins ${sub} <id>… (see: xlive plugins list)`);
+      const manifests = ids.map((id) => {
+        const m = found.manifests.find((x) => x.id === id);
+        if (!m) throw new ValidationError(`no plugin with a valid manifest and id "${id}" (see: xlive plugins list)`);
+        return m;
       });
-      io.out.write(`${id} ${sub}d; restart xlive to apply\n`);
+      for (const m of manifests) {
+        const enable = sub === 'enable';
+        enablement.set(m, enable, { actor: 'console', ip: 'local' }, enable ? m.permissions : undefined);
+        io.out.write(`${m.id} ${sub}d; restart xlive to apply\n`);
+        if (enable && m.source === 'external') io.out.write(consentText(m));
+      }
       return 0;
     }
     if (sub !== 'list') throw new ValidationError(`unknown plugins command "${sub}" (list, enable, disable)`);
     const rows = found.manifests.map((m) => {
-      const enabled = state.get(m.id) ?? m.enabledByDefault;
+      const enabled = enablement.isEnabled(m);
+      const pending = enablement.consent(m).consentPending ? ' CONSENT PENDING (xlive plugins enable ' + m.id + ')' : '';
       const api = apiCompatible(m, build.apiVersion) ? '' : ` API MISMATCH (needs ${m.apiVersion}, host ${build.apiVersion})`;
-      return `${m.id.padEnd(20)} ${m.version.padEnd(9)} ${(enabled ? 'enabled' : 'disabled').padEnd(9)} ${m.source.padEnd(8)} ${m.kinds.join(',')}${api}`;
+      return `${m.id.padEnd(20)} ${m.version.padEnd(9)} ${(enabled ? 'enabled' : 'disabled').padEnd(9)} ${m.source.padEnd(8)} ${m.kinds.join(',')}${api}${pending}`;
     });
     io.out.write(`${'ID'.padEnd(20)} ${'VERSION'.padEnd(9)} ${'STATE'.padEnd(9)} ${'SOURCE'.padEnd(8)} KINDS\n${rows.join('\n')}\n`);
     for (const f of found.failures) io.out.write(`${f.id.padEnd(20)} invalid   ${f.error.code}: ${f.error.message}\n`);
@@ -48,4 +57,13 @@ export async function pluginsCommand(args: string[], io: CliIo): Promise<number>
   } finally {
     closeDatabase(db, log);
   }
+}
+
+/** What the admin consented to, in words. */
+function consentText(m: PluginManifest): string {
+  const perms = m.permissions.length === 0 ? '(none)' : m.permissions.join(', ');
+  return (
+    `  ${m.id} ${m.version} is a third-party plugin from ${m.dir}; you consented to its permissions: ${perms}\n` +
+    `  it runs inside the xlive process with the service user's rights (see docs/security.md)\n`
+  );
 }

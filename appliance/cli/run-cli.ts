@@ -19,10 +19,11 @@ commands:
   serve                      run the appliance (default)
   config check               print the effective config and where each value came from
   plugins list               list plugins, their state and errors
-  plugins enable|disable ID  enable or disable a plugin (takes effect at the next start)
+  plugins enable|disable ID… enable or disable plugins (at the next start); enabling a third-party
+                             plugin consents to the permissions it declares (they are printed)
   admin create USER          create the admin account (password from stdin or XLIVE_ADMIN_PASSWORD)
   admin reset-password USER  set a new password for USER (and end their sessions)
-  backup FILE                write an online backup of the SQLite database to FILE
+  backup FILE                online backup: the core database to FILE, each plugin's to FILE.<id>.db
   version                    print the version
   help                       this text
 

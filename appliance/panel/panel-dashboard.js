@@ -198,10 +198,17 @@ async function loadPlugins() {
         el('td', { class: 'mono', text: p.id }),
         el('td', { text: p.version || '–' }),
         el('td', { class: `state-${p.state}`, text: p.state }),
-        el('td', { text: p.error ? `${p.error.code}: ${p.error.message}` : '' }),
+        el('td', { text: p.error ? `${p.error.code}: ${p.error.message}` : consentNote(p) }),
       ),
     ),
   );
+}
+
+/** A third-party plugin waits for an admin to confirm the permissions it declares. */
+function consentNote(p) {
+  if (!p.consentPending) return '';
+  const perms = p.permissions && p.permissions.length ? p.permissions.join(', ') : 'none';
+  return `third-party plugin, disabled until an admin consents to its permissions (${perms}): xlive plugins enable ${p.id}`;
 }
 
 async function loadEvents() {

@@ -9,14 +9,21 @@ import type { SecuredRouter } from './secured-router.js';
 
 export interface CoreRouteDeps {
   health: Pick<HealthRegistry, 'run'>;
-  /** Enable/disable a plugin (takes effect at the next start); returns false for an unknown id. */
-  setPluginEnabled(id: string, enabled: boolean, who: { actor: string; ip: string }): boolean;
+  /**
+   * Enable/disable a plugin (takes effect at the next start); returns false for an unknown id. May
+   * throw a coded error (PLUGIN_CONSENT_REQUIRED when `permissions` does not confirm exactly what a
+   * third-party plugin declares, or a refusal of its own).
+   */
+  setPluginEnabled(id: string, enabled: boolean, who: { actor: string; ip: string }, permissions?: unknown): boolean;
   trustProxy: boolean;
   streams: Pick<StreamApi, 'list' | 'get'> & { kick(path: string): boolean };
   plugins: { list(): unknown[]; get(id: string): unknown };
   events: { list(filter?: EventFilter): BoxEvent[] };
   version: { name: string; version: string; apiVersion: string };
 }
+
+const PLUGIN_PATCH_BODY =
+  'send a JSON body { "enabled": true|false }; enabling a third-party plugin also needs "permissions": [exactly the permissions it declares]';
 
 /** The core's own routes: liveness, readiness, version, plugins, streams, events — each with its policy. */
 export function registerCoreRoutes(r: SecuredRouter, deps: CoreRouteDeps): void {
@@ -48,13 +55,14 @@ export function registerCoreRoutes(r: SecuredRouter, deps: CoreRouteDeps): void 
     try {
       body = await c.req.json();
     } catch {
-      throw new ValidationError('send a JSON body { "enabled": true|false }');
+      throw new ValidationError(PLUGIN_PATCH_BODY);
     }
     const enabled = (body as { enabled?: unknown } | null)?.enabled;
-    if (typeof enabled !== 'boolean') throw new ValidationError('send a JSON body { "enabled": true|false }');
+    if (typeof enabled !== 'boolean') throw new ValidationError(PLUGIN_PATCH_BODY);
+    const permissions = (body as { permissions?: unknown }).permissions;
     const principal = c.get('principal');
     const who = { actor: principal ? `${principal.kind}:${principal.display ?? principal.id}` : 'unknown', ip: clientIp(c, deps.trustProxy) };
-    if (!deps.setPluginEnabled(id, enabled, who)) throw new NotFoundError(`no plugin with id "${id}"`);
+    if (!deps.setPluginEnabled(id, enabled, who, permissions)) throw new NotFoundError(`no plugin with id "${id}"`);
     return c.json({ ...(deps.plugins.get(id) as object), enabled, restartRequired: true });
   });
 

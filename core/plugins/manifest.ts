@@ -29,8 +29,12 @@ const XLIVE_SECTION_SCHEMA = {
 
 const ajv = new Ajv({ allErrors: false, strict: false });
 const validateSection = ajv.compile(XLIVE_SECTION_SCHEMA);
-/** Checks that a configSchema is itself a valid JSON Schema. */
-const schemaCompiler = new Ajv({ strict: false });
+/**
+ * Checks that a configSchema is itself a valid JSON Schema, strictly (ajv strict mode): an unknown
+ * keyword (`"defualt"`), an unknown format, a type mismatch (`minimum` on a string) or a `required`
+ * property that is not defined refuse the plugin instead of being silently ignored.
+ */
+const schemaCompiler = new Ajv({ strict: true, allErrors: false, logger: false, useDefaults: true });
 
 function invalid(file: string, message: string, cause?: unknown): PluginError {
   return new PluginError('PLUGIN_MANIFEST_INVALID', `${file}: ${message}`, { cause, details: { file } });
@@ -75,7 +79,14 @@ export function readManifest(dir: string, source: 'builtin' | 'external'): Plugi
   try {
     schemaCompiler.compile(configSchema);
   } catch (err) {
-    throw invalid(file, `xlive.configSchema is not a valid JSON Schema: ${(err as Error).message}`, err);
+    const reason = (err as Error).message;
+    const keyword = /unknown keyword: "([^"]+)"/.exec(reason)?.[1];
+    throw new PluginError(
+      'PLUGIN_CONFIG_SCHEMA_INVALID',
+      `${file}: plugin ${x.id}: xlive.configSchema is not a valid strict JSON Schema: ${reason}` +
+        (keyword ? ` (unknown keyword "${keyword}": a typo of a JSON Schema keyword?)` : ''),
+      { cause: err, details: { file, plugin: x.id, ...(keyword ? { keyword } : {}) } },
+    );
   }
   if ((x.httpMounts?.length ?? 0) > 0 && !x.permissions?.includes('http:mount')) {
     throw invalid(file, 'xlive.httpMounts needs the "http:mount" permission');

@@ -54,7 +54,7 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
   const dir = (root: string) => {
     const p = join(root, m.id);
     return () => {
-      mkdirSync(p, { recursive: true });
+      mkdirSync(p, { recursive: true, mode: 0o700 });
       return p;
     };
   };

@@ -6,6 +6,8 @@ import { dependencyOrder } from './dependency-order.js';
 import { apiCompatible } from './manifest.js';
 import { buildPluginContext, type BuiltContext, type ContextServices } from './plugin-context-factory.js';
 import { discoverPlugins, type PluginDirectory } from './plugin-discovery.js';
+import { MountClaims } from './mount-claims.js';
+import type { ConsentView } from './plugin-enablement.js';
 
 export type PluginState = 'disabled' | 'loaded' | 'running' | 'failed' | 'skipped' | 'stopped';
 
@@ -18,13 +20,20 @@ export interface PluginStatus {
   enabled: boolean;
   state: PluginState;
   error: { code: string; message: string } | null;
+  /** Declared permissions, and whether an admin's consent is needed / pending (external plugins). */
+  permissions: string[];
+  consentRequired: boolean;
+  consentPending: boolean;
 }
 
 /** The slices of other parts the host calls. */
 export interface PluginHostDeps {
   directories: readonly PluginDirectory[];
   hostApiVersion: string;
-  enabledState: { get(id: string): boolean | undefined };
+  /** Whether a plugin runs at this start, and what its consent looks like (see PluginEnablement). */
+  enablement: { isEnabled(m: PluginManifest): boolean; consent(m: PluginManifest): ConsentView };
+  /** Paths of the core's own routes: no plugin mount may cover or shadow them. */
+  coreRoutePaths?: () => readonly string[];
   pluginConfig(id: string, schema: Record<string, unknown>): Readonly<Record<string, unknown>>;
   services: ContextServices;
   startTimeoutMs: number;
@@ -57,16 +66,19 @@ interface PluginRecord {
 export class PluginHost {
   private readonly records = new Map<string, PluginRecord>();
   private order: PluginRecord[] = [];
+  private mounts = new MountClaims([]);
 
   constructor(private readonly deps: PluginHostDeps) {}
 
   /** Discover and set up every enabled plugin. Never throws for a plugin's fault. */
   async load(): Promise<void> {
     const { manifests, failures } = discoverPlugins(this.deps.directories);
+    this.mounts = new MountClaims(this.deps.coreRoutePaths?.() ?? []);
+    this.mounts.reserveBuiltins(manifests);
     for (const f of failures) this.fail({ id: f.id, manifest: undefined, dir: f.dir, source: 'external', enabled: false, state: 'failed', error: undefined }, f.error);
     const candidates: PluginManifest[] = [];
     for (const m of manifests) {
-      const enabled = this.deps.enabledState.get(m.id) ?? m.enabledByDefault;
+      const enabled = this.deps.enablement.isEnabled(m);
       const rec: PluginRecord = { id: m.id, manifest: m, dir: m.dir, source: m.source, enabled, state: enabled ? 'loaded' : 'disabled', error: undefined };
       this.records.set(m.id, rec);
       if (!enabled) continue;
@@ -139,11 +151,17 @@ export class PluginHost {
         enabled: r.enabled,
         state: r.state,
         error: r.error ? { code: r.error.code, message: r.error.message } : null,
+        ...consentOf(r.manifest, this.deps.enablement),
       }));
   }
 
   get(id: string): PluginStatus | undefined {
     return this.list().find((p) => p.id === id);
+  }
+
+  /** The manifest of a discovered plugin (undefined for an unknown id or an invalid manifest). */
+  manifest(id: string): PluginManifest | undefined {
+    return this.records.get(id)?.manifest;
   }
 
   isRunning(id: string): boolean {
@@ -156,6 +174,11 @@ export class PluginHost {
       config = this.deps.pluginConfig(m.id, m.configSchema);
     } catch (err) {
       return this.fail(rec, asPluginError(err, 'PLUGIN_CONFIG_INVALID', `plugin ${m.id} has invalid config`));
+    }
+    try {
+      this.mounts.claim(m);
+    } catch (err) {
+      return this.fail(rec, asPluginError(err, 'PLUGIN_MOUNT_CONFLICT', `plugin ${m.id} has a conflicting mount`));
     }
     let def: unknown;
     try {
@@ -211,6 +234,12 @@ export class PluginHost {
     const cause = err.cause instanceof Error && err.cause.stack ? `\n${err.cause.stack}` : '';
     this.deps.log.error(`plugin ${rec.id} ${state}: ${err.code}: ${err.message}${state === 'failed' ? cause : ''}`);
   }
+}
+
+function consentOf(m: PluginManifest | undefined, enablement: PluginHostDeps['enablement']): Pick<PluginStatus, 'permissions' | 'consentRequired' | 'consentPending'> {
+  if (!m) return { permissions: [], consentRequired: false, consentPending: false };
+  const c = enablement.consent(m);
+  return { permissions: c.permissions, consentRequired: c.consentRequired, consentPending: c.consentPending };
 }
 
 function asPluginError(err: unknown, code: PluginErrorCode, prefix: string): PluginError {

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { ConflictError, DatabaseCorruptError, DatabaseError } from '../errors/xlive-error.js';
 import type { Logger } from '../logging/logger.js';
 import { quickCheck, type SqliteDatabase } from './database.js';
+import { createPrivateFile } from './private-file.js';
 import { toDatabaseError } from './sqlite-error.js';
 
 export interface BackupOptions {
@@ -20,7 +21,7 @@ export interface BackupOptions {
  *
  * The copy is written beside `destFile` under a temporary name, switched to a single-file
  * journal (no -wal beside it), checked with `PRAGMA quick_check`, and only then moved into place,
- * so `destFile` is either a complete, checked database or untouched.
+ * so `destFile` is either a complete, checked database or untouched. The copy is mode 0600.
  * Throws ConflictError when `destFile` exists and `overwrite` is not set, DatabaseError otherwise.
  */
 export async function backupDatabase(db: SqliteDatabase, destFile: string, options: BackupOptions = {}): Promise<void> {
@@ -38,6 +39,8 @@ export async function backupDatabase(db: SqliteDatabase, destFile: string, optio
   const partial = `${dest}.partial-${randomBytes(4).toString('hex')}`;
   try {
     try {
+      // Created 0600 first: SQLite writes into the existing (empty) file and keeps its mode.
+      createPrivateFile(partial);
       await db.backup(partial);
     } catch (err) {
       throw toDatabaseError(err, `backing up to ${dest}`, source);

@@ -50,4 +50,24 @@ export const CORE_MIGRATIONS: readonly Migration[] = Object.freeze([
       CREATE INDEX events_time ON events (time);
     `,
   },
+  {
+    version: 3,
+    name: 'plugin consent, moves of plugin tables into their own files',
+    up: `
+      CREATE TABLE plugin_consent (
+        id TEXT PRIMARY KEY NOT NULL,
+        version TEXT NOT NULL,
+        permissions TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        consented_at TEXT NOT NULL
+      );
+      CREATE TABLE plugin_data_moves (
+        owner TEXT PRIMARY KEY NOT NULL,
+        file TEXT NOT NULL,
+        tables TEXT NOT NULL,
+        rows INTEGER NOT NULL,
+        moved_at TEXT NOT NULL
+      );
+    `,
+  },
 ]);

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { DatabaseCorruptError, DatabaseError } from '../errors/xlive-error.js';
 import type { Logger } from '../logging/logger.js';
+import { ensurePrivateFile } from './private-file.js';
 import { corruptionAdvice, isCorruption, toDatabaseError } from './sqlite-error.js';
 
 /** A better-sqlite3 connection, as the store modules use it. */
@@ -18,7 +19,8 @@ function isMemory(file: string): boolean {
 }
 
 /**
- * Open (or create) the SQLite database at `file`: creates the parent directory, checks the file
+ * Open (or create) the SQLite database at `file`: creates the parent directory and the file with
+ * mode 0600 (its -wal/-shm follow; umask independent), checks the file
  * with `PRAGMA quick_check`, then sets WAL journaling, a 5 s busy timeout, foreign keys and
  * `synchronous=NORMAL` (safe with WAL, and kinder to SD cards than FULL).
  * `':memory:'` opens a private in-memory database (tests).
@@ -31,9 +33,19 @@ export function openDatabase(file: string, log: Logger): SqliteDatabase {
   const name = memory ? file : resolve(file);
   if (!memory) {
     try {
-      mkdirSync(dirname(name), { recursive: true });
+      // Directories it creates are owner-only too (the data directory holds secrets).
+      mkdirSync(dirname(name), { recursive: true, mode: 0o700 });
     } catch (err) {
       throw new DatabaseError(`cannot create the directory of database ${name}: ${(err as Error).message}`, {
+        cause: err,
+        details: { file: name },
+      });
+    }
+    try {
+      const loose = ensurePrivateFile(name);
+      if (loose.length > 0) log.warn('cannot make database files owner-only (mode 0600); check their owner', { files: loose });
+    } catch (err) {
+      throw new DatabaseError(`cannot create database ${name} with mode 0600: ${(err as Error).message}`, {
         cause: err,
         details: { file: name },
       });

@@ -3,7 +3,7 @@ import { DatabaseError } from '../errors/xlive-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { Migration } from '../sdk/plugin.js';
 import type { SqliteDatabase } from './database.js';
-import { createPluginDatabase } from './plugin-database.js';
+import { createPluginDatabase, type SqlGuard } from './plugin-database.js';
 import { guarded, isCorruption, toDatabaseError } from './sqlite-error.js';
 
 /** One row of `schema_migrations`. */
@@ -59,6 +59,8 @@ export class Migrator {
     private readonly db: SqliteDatabase,
     private readonly log: Logger,
     private readonly now: () => Date = () => new Date(),
+    /** Checks every statement of a migration first (plugin databases refuse ATTACH/DETACH). */
+    private readonly guard?: SqlGuard,
   ) {
     guarded(db, 'creating schema_migrations', () => db.exec(CREATE_TABLE));
     this.selectOwner = db.prepare(
@@ -129,8 +131,10 @@ export class Migrator {
     const run = this.db.transaction((): AppliedMigration | undefined => {
       // Another connection may have applied it since we looked (the immediate transaction holds the write lock now).
       if (this.selectOne.get(owner, m.version) !== undefined) return undefined;
-      if (typeof m.up === 'string') this.db.exec(m.up);
-      else m.up(createPluginDatabase(this.db));
+      if (typeof m.up === 'string') {
+        this.guard?.(m.up);
+        this.db.exec(m.up);
+      } else m.up(createPluginDatabase(this.db, this.guard));
       const appliedAt = this.now().toISOString();
       this.insert.run(owner, m.version, m.name, appliedAt);
       return { owner, version: m.version, name: m.name, appliedAt };

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { PACKAGE_ROOT, runCli, startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
+import { enablePlugins, writePlugin } from '../helpers/external-plugins.js';
 
 /** The kernel is tested without the auth plugin (its own suite covers the guarded API). */
 const OPEN = { XLIVE_PLUGIN_HOST_DISABLE: '["auth-local"]' };
@@ -14,13 +15,6 @@ interface PluginRow {
   state: string;
   source: string;
   error: { code: string; message: string } | null;
-}
-
-function writePlugin(root: string, id: string, xlive: Record<string, unknown>, code: string): void {
-  const dir = join(root, id);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `p-${id}`, version: '1.0.0', type: 'module', main: 'index.js', xlive: { id, apiVersion: '^1.0.0', kinds: ['other'], ...xlive } }));
-  writeFileSync(join(dir, 'index.js'), code);
 }
 
 async function plugins(app: ApplianceHandle): Promise<Map<string, PluginRow>> {
@@ -93,6 +87,9 @@ describe('kernel: external plugins and isolation', () => {
     writePlugin(ext, 'late-register', { permissions: ['http'] }, `import { definePlugin } from 'xlive/sdk'; let saved; export default definePlugin({ setup(ctx) { saved = ctx; }, start(ctx) { ctx.http.route('GET', '/late', (c) => c.text('late')); } });`);
     writePlugin(ext, 'no-default', {}, `export const nothing = 1;`);
     writePlugin(ext, 'works', { permissions: ['http'] }, ok);
+    // Third-party plugins start disabled until an admin consents (here: on the console).
+    const ids = ['hello', 'future-api', 'setup-throws', 'needs-setup-throws', 'start-hangs', 'missing-dep', 'cycle-a', 'cycle-b', 'late-register', 'no-default', 'works'];
+    await enablePlugins(dataDir, ids);
     app = await startAppliance({ dataDir, env: { ...OPEN, XLIVE_HELLO_GREETING: 'hi there', XLIVE_PLUGIN_HOST_START_TIMEOUT_MS: '1500' } });
   });
   after(async () => {

@@ -22,7 +22,7 @@ import { buildPluginContext } from '../../core/plugins/plugin-context-factory.js
 import type { AuthApi } from '../../core/sdk/auth.js';
 import type { PluginContext, PluginManifest, PluginPermission } from '../../core/sdk/plugin.js';
 import { StorageRegistry } from '../../core/storage/storage-registry.js';
-import { CORE_MIGRATIONS, CORE_OWNER, EventRepository, Migrator, createPluginStore, openDatabase, type SqliteDatabase } from '../../core/store/index.js';
+import { CORE_MIGRATIONS, CORE_OWNER, EventRepository, Migrator, createPluginStore, openDatabase, singlePluginDatabase, type SqliteDatabase } from '../../core/store/index.js';
 import { StreamHub, type StreamHubOptions } from '../../core/streams/stream-hub.js';
 import { PACKAGE_ROOT } from './appliance.js';
 
@@ -114,7 +114,7 @@ export function createTestContext<C = Record<string, unknown>>(opts: TestContext
       metrics: parts.metrics,
       auth: auth as AuthRegistry,
       storage: parts.storage,
-      storeFor: (owner) => createPluginStore(parts.db, owner, parts.migrator),
+      storeFor: (owner) => createPluginStore(parts.db, owner, singlePluginDatabase(parts.db, silentLogger())),
       events: parts.events,
       plugins: () => [],
       host: {

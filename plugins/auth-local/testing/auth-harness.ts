@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { silentLogger } from '../../../core/logging/logger.js';
-import { CORE_MIGRATIONS, CORE_OWNER, Migrator, closeDatabase, createPluginStore, openDatabase, type SqliteDatabase } from '../../../core/store/index.js';
+import { CORE_MIGRATIONS, CORE_OWNER, Migrator, closeDatabase, createPluginStore, openDatabase, singlePluginDatabase, type SqliteDatabase } from '../../../core/store/index.js';
 import { parseStreamPath } from '../../../core/streams/stream-path.js';
 import type { EventInit, PluginDatabase } from '../../../core/sdk/index.js';
 import type { AuthServices } from '../auth-services.js';
@@ -37,7 +37,7 @@ export async function authHarness(o: HarnessOptions = {}): Promise<Harness> {
   const raw = openDatabase(o.dbFile ?? ':memory:', silentLogger());
   const migrator = new Migrator(raw, silentLogger());
   migrator.migrate(CORE_OWNER, CORE_MIGRATIONS);
-  const db = createPluginStore(raw, 'auth-local', migrator).migrate(AUTH_LOCAL_MIGRATIONS);
+  const db = createPluginStore(raw, 'auth-local', singlePluginDatabase(raw, silentLogger())).migrate(AUTH_LOCAL_MIGRATIONS);
   const clock = {
     now: o.startMs ?? Date.UTC(2030, 0, 1),
     advance(ms: number) {
