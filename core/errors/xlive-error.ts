@@ -102,7 +102,11 @@ export type PluginErrorCode =
   | 'PLUGIN_STOP_FAILED'
   | 'PLUGIN_CONFIG_INVALID'
   | 'PLUGIN_REGISTRATION_CLOSED'
-  | 'PLUGIN_PERMISSION_DENIED';
+  | 'PLUGIN_PERMISSION_DENIED'
+  /** Its callbacks failed too often (`pluginHost.faultLimit` within `faultWindowMs`): the host stopped it. */
+  | 'PLUGIN_FAULTED'
+  /** A route or upgrade of a plugin that is not running (failed, stopped): 503. */
+  | 'PLUGIN_NOT_RUNNING';
 
 export class PluginError extends XliveError {
   constructor(

@@ -21,6 +21,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   DATABASE_CORRUPT: 500,
   PLUGIN_CONFIG_INVALID: 400,
   PLUGIN_MANIFEST_INVALID: 400,
+  PLUGIN_NOT_RUNNING: 503,
 };
 
 const TITLES: Record<number, string> = {
