@@ -37,7 +37,7 @@ export default definePlugin({
     ctx.http.route('GET', '/boom', () => { throw new TypeError('route boom'); }, { public: true });
     ctx.http.route('GET', '/ok', (c) => c.json({ ok: true }), { public: true });
     ctx.http.route('GET', '/block', (c) => {
-      const end = Date.now() + 400;
+      const end = Date.now() + 800;
       while (Date.now() < end);
       return c.json({ blocked: true });
     }, { public: true });
@@ -151,6 +151,7 @@ describe('plugin faults: a misbehaving plugin on a real box', () => {
         XLIVE_PUBLISH_AUTH: 'open',
         XLIVE_PLUGIN_HOST_FAULT_LIMIT: String(FAULT_LIMIT),
         XLIVE_PLUGIN_HOST_FAULT_WINDOW_MS: '600000',
+        XLIVE_SYSTEM_HEALTH_POLL_INTERVAL_MS: '1000',
         XLIVE_AUTH_LOCAL_FAILURE_DELAY_MIN_MS: '0',
         XLIVE_AUTH_LOCAL_FAILURE_DELAY_MAX_MS: '20',
       },
@@ -209,14 +210,22 @@ describe('plugin faults: a misbehaving plugin on a real box', () => {
     assert.equal(pub.exitCode, null, 'the publisher is still publishing');
   });
 
-  it('a blocking route is named as a slow callback of its plugin', async () => {
+  it('a blocking route is named as a slow callback of its plugin, and as the likely cause in the loop-lag health check', async () => {
     assert.equal((await fetch(`${app.httpUrl}/plugins/faulty/block`)).status, 200);
     const m = await metrics();
     assert.equal(sample(m, 'xlive_plugin_slow_callbacks_total', { plugin: 'faulty', where: 'route' }), 1);
     const p = await plugin('faulty');
     assert.equal(p.faults!.lastSlow?.where, 'route');
-    assert.ok(p.faults!.lastSlow!.ms >= 300);
+    assert.ok(p.faults!.lastSlow!.ms >= 700);
     assert.match(app.output(), /plugin faulty blocked the event loop for \d+ ms in a route callback/);
+    const lag = await waitUntil('the loop-lag check to name the plugin', async () => {
+      const r = await fetch(`${app.httpUrl}/readyz`, { headers: { authorization: `Bearer ${token}` } });
+      const body = (await r.json()) as { checks?: Array<{ name: string; status: string; message?: string }> };
+      const check = body.checks?.find((c) => c.name === 'system-health/event-loop-lag');
+      return check && /likely plugin faulty/.test(check.message ?? '') && check;
+    }, 10_000);
+    assert.equal(lag.status, 'warn');
+    assert.match(lag.message!, /likely plugin faulty \(a route callback held the loop \d+ ms\)/);
   });
 
   it('a throwing route answers 500 problem+json; past the limit the plugin is failed, its routes answer 503, its dependant stops', async () => {
