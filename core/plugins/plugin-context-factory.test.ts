@@ -107,26 +107,30 @@ describe('plugin context: callbacks run behind the plugin fault boundary', () =>
     }
   });
 
-  it('upgrade: a throwing handler answers 500 on the socket and is a fault', async () => {
+  it('upgrade: a throwing handler answers 500 on the socket and is a fault; once the plugin stopped, 503', async () => {
     const t = setup();
     t.ctx.http.upgrade('/bad/ws', () => {
       throw new Error('upgrade boom');
     }, { public: true });
     t.commit();
     const srv = await t.serve();
-    try {
-      const answer = await new Promise<string>((resolve, reject) => {
+    const upgrade = () =>
+      new Promise<string>((resolve, reject) => {
         const s = connect(srv.port, '127.0.0.1', () => s.write('GET /bad/ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n'));
         let buf = '';
         s.on('data', (d) => (buf += d.toString()));
         s.on('close', () => resolve(buf));
         s.on('error', reject);
       });
-      assert.match(answer, /^HTTP\/1\.1 500 /);
+    try {
+      assert.match(await upgrade(), /^HTTP\/1\.1 500 /);
       assert.equal(t.boundary.summary().last?.where, 'upgrade');
+      t.release();
+      const refused = await upgrade();
+      assert.match(refused, /^HTTP\/1\.1 503 /);
+      assert.match(refused, /PLUGIN_NOT_RUNNING/);
     } finally {
       await srv.close();
-      t.release();
     }
   });
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AuthRegistry } from '../auth/auth-registry.js';
 import { isXliveError, PluginError } from '../errors/xlive-error.js';
 import type { HealthRegistry } from '../health/health-registry.js';
@@ -99,17 +100,20 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
       throw err;
     }
   };
+  const refuseUpgrade = (socket: Duplex, status: 500 | 503, code: string, title: string, detail: string): true => {
+    if (!socket.destroyed) {
+      socket.end(`HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n` +
+        JSON.stringify({ type: `urn:xlive:problem:${code.toLowerCase().replace(/_/g, '-')}`, title, status, code, detail }));
+    }
+    return true;
+  };
   const guardedUpgrade = (handler: UpgradeHandler): UpgradeHandler => (req, socket, head) => {
-    if (!guard()) return false;
+    if (!guard()) return refuseUpgrade(socket, 503, 'PLUGIN_NOT_RUNNING', 'Service Unavailable', `plugin ${m.id} is not running`);
     try {
       return boundary.timed('upgrade', () => handler(req, socket, head));
     } catch (err) {
       boundary.fault('upgrade', err);
-      if (!socket.destroyed) {
-        socket.end('HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n' +
-          JSON.stringify({ type: 'urn:xlive:problem:internal-error', title: 'Internal Server Error', status: 500, code: 'INTERNAL_ERROR', detail: 'the upgrade handler failed' }));
-      }
-      return true;
+      return refuseUpgrade(socket, 500, 'INTERNAL_ERROR', 'Internal Server Error', 'the upgrade handler failed');
     }
   };
 

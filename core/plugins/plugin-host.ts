@@ -57,6 +57,8 @@ interface PluginRecord {
   scope?: { dispose?(): void | Promise<void> };
   /** stop() was attempted (once only, whether by shutdown, a failed start or a fault). */
   stopping?: boolean;
+  /** The fault limit was reached while start() ran: acted on once it returns. */
+  pendingFault?: PluginError;
 }
 
 /**
@@ -121,6 +123,7 @@ export class PluginHost {
         );
         rec.state = 'running';
         this.deps.log.info(`started ${m.id} ${m.version}`);
+        if (rec.pendingFault) await this.faulted(rec.id, rec.pendingFault);
       } catch (err) {
         this.fail(rec, asPluginError(err, 'PLUGIN_START_FAILED', `plugin ${m.id} failed to start`));
         await this.stopOne(rec, true);
@@ -182,6 +185,7 @@ export class PluginHost {
    */
   async faulted(id: string, err: PluginError): Promise<void> {
     const rec = this.records.get(id);
+    if (rec?.state === 'loaded') rec.pendingFault = err; // still starting: handled when start() returns
     if (!rec || rec.state !== 'running') return;
     const dependants = this.runningDependants(id);
     this.fail(rec, err);
