@@ -63,16 +63,16 @@ export class ProcessFaultHandlers {
     return { plugin: undefined, exit: true };
   }
 
+  /** Never throws: a throw inside a process handler would end the process with code 7. */
   private charge(where: Where, err: unknown): string | undefined {
-    const stack = err instanceof Error && typeof err.stack === 'string' ? err.stack : undefined;
-    if (!stack) return undefined;
-    let plugin: string | undefined;
     try {
-      plugin = pluginOfStack(stack, this.deps.plugins.codeDirs());
-    } catch {
+      const stack = err instanceof Error && typeof err.stack === 'string' ? err.stack : undefined;
+      const plugin = stack ? pluginOfStack(stack, this.deps.plugins.codeDirs()) : undefined;
+      return plugin && this.deps.plugins.chargeFault(plugin, where, err) ? plugin : undefined;
+    } catch (failure) {
+      this.deps.log.warn(`could not charge a ${where} to a plugin: ${failure instanceof Error ? failure.message : String(failure)}`);
       return undefined;
     }
-    return plugin && this.deps.plugins.chargeFault(plugin, where, err) ? plugin : undefined;
   }
 }
 

@@ -255,9 +255,12 @@ describe('plugin faults: a misbehaving plugin on a real box', () => {
     assert.equal(sample(m, 'xlive_faulty_things_total', {}), 0, 'the failed plugin’s metrics are released');
     assert.ok(!m.has('xlive_faulty_things_total'));
     assert.equal(sample(m, 'xlive_plugin_up', { plugin: 'faulty', state: 'failed' }), 0);
-    // The stream that was live through all of it still plays.
+    // The stream that was live through all of it still takes frames from ffmpeg and still plays.
     assert.equal(app.child.exitCode, null);
+    const frames = async () => (await get<{ ingest: { frames: number } }>('/api/v1/streams/live/one')).ingest.frames;
+    const before = await frames();
     assert.deepEqual((await probe(`${app.httpUrl}/flv/live/one.flv`)).codecs, ['aac', 'h264']);
+    await waitUntil('more frames on live/one', async () => (await frames()) > before + 10);
   });
 
   it('after the failure: a new publish plays and charges nothing more to the plugin (its listeners are gone)', async () => {
