@@ -72,6 +72,9 @@ describe('plugin context: callbacks run behind the plugin fault boundary', () =>
     assert.equal(fine.stats.framesSent, 1);
     assert.equal(t.boundary.summary().last?.where, 'reader');
     assert.equal(t.hub.counters.sinkFailures, 1);
+    // A sink that throws on the GOP replay inside subscribe() is ended before subscribe returns.
+    const early = t.ctx.streams.subscribe('live/b', { protocol: 'bad', sink: { write: () => { throw new Error('early'); }, close: () => undefined } });
+    assert.equal(early.stats.framesSent, 0);
     t.release();
     assert.equal(t.hub.list().length, 0, 'the publisher the plugin left behind is ended');
   });

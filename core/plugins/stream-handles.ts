@@ -19,6 +19,7 @@ export class StreamHandles {
     const { sink } = options;
     const faults = this.faults;
     let handle: Reader | undefined;
+    let ended = false;
     let writes = 0;
     const guarded: ReaderSink = {
       // Per frame and reader, so one write in 16 is timed (a clock read costs more than the write) and
@@ -35,6 +36,7 @@ export class StreamHandles {
         }
       },
       close: (reason) => {
+        ended = true; // possibly before subscribe returns (a sink that throws on the GOP replay)
         if (handle) this.readers.delete(handle);
         faults.call('reader', () => sink.close(reason));
       },
@@ -50,7 +52,7 @@ export class StreamHandles {
         reader.close();
       },
     };
-    this.readers.add(handle);
+    if (!ended) this.readers.add(handle);
     return handle;
   }
 
