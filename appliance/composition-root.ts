@@ -23,6 +23,8 @@ import { installSdkResolver } from '../core/plugins/sdk-resolver.js';
 import { linkSdkForPlugins } from '../core/plugins/sdk-link.js';
 import { PluginHost } from '../core/plugins/plugin-host.js';
 import { PluginEnablement } from '../core/plugins/plugin-enablement.js';
+import { PluginFaults } from '../core/plugins/plugin-faults.js';
+import { ProcessFaultHandlers } from './process-fault-handlers.js';
 import { StorageRegistry } from '../core/storage/storage-registry.js';
 import {
   CORE_MIGRATIONS,
@@ -79,7 +81,13 @@ export function pluginEnablement(db: SqliteDatabase, forcedOff: readonly string[
  * file and environment layers first (they say where the database is), then again with the settings
  * saved from the panel as a layer.
  */
-export function composeAppliance(opts: RootOptions): { appliance: Appliance; container: DependencyContainer; log: Logger; config: LoadedConfig } {
+export function composeAppliance(opts: RootOptions): {
+  appliance: Appliance;
+  container: DependencyContainer;
+  log: Logger;
+  config: LoadedConfig;
+  processFaults: ProcessFaultHandlers;
+} {
   const first = loadConfig({ cwd: opts.cwd, env: opts.env });
   const bootLog = createLogger(first.values);
   const { db, migrator } = openStateDatabase(first.values, bootLog);
@@ -143,6 +151,7 @@ export function composeAppliance(opts: RootOptions): { appliance: Appliance; con
       startTimeoutMs: v.pluginHost.startTimeoutMs,
       stopTimeoutMs: v.pluginHost.stopTimeoutMs,
       log: log.child('plugins'),
+      faults: new PluginFaults({ limits: v.pluginHost, metrics: k.resolve(TOKENS.MetricsRegistry), events: k.resolve(TOKENS.EventLog), log: log.child('plugins') }),
       createScope: (id, ctx) => {
         const scope = c.createChildContainer();
         scope.register(TOKENS.PluginContext, { useValue: ctx });
@@ -198,7 +207,8 @@ export function composeAppliance(opts: RootOptions): { appliance: Appliance; con
   registerPanelRoutes(c.resolve(TOKENS.Router), join(build.packageRoot, 'dist', 'appliance', 'panel'));
   registerCoreHealthChecks(health, { db, plugins });
   registerCoreMetrics(c.resolve(TOKENS.MetricsRegistry), { hub, plugins });
-  return { appliance: c.resolve(Appliance), container: c, log, config };
+  const processFaults = new ProcessFaultHandlers({ log: log.child('process'), metrics: c.resolve(TOKENS.MetricsRegistry), plugins, exit: (code) => process.exit(code) });
+  return { appliance: c.resolve(Appliance), container: c, log, config, processFaults };
 }
 
 export type { BuildInfo };

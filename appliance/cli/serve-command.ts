@@ -4,17 +4,14 @@ import type { CliIo } from './run-cli.js';
 
 /**
  * Run until SIGTERM/SIGINT, then stop everything in reverse order within the shutdown deadline and exit 0.
- * An uncaught error is logged with its stack and exits non-zero (systemd restarts the service).
+ * An unhandled rejection is logged and counted and never ends the process; an uncaught exception is
+ * charged to the plugin whose code threw it when its stack says so, and otherwise exits 70 (state
+ * unknown; systemd restarts the service). See ProcessFaultHandlers.
  */
 export async function serveCommand(io: CliIo): Promise<number> {
-  const { appliance, log, config } = composeAppliance({ cwd: io.cwd, env: io.env });
+  const { appliance, log, config, processFaults } = composeAppliance({ cwd: io.cwd, env: io.env });
   const shutdownMs = config.values.shutdownTimeoutMs;
-  const fatal = (what: string) => (err: unknown) => {
-    log.error(`${what}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    process.exit(70);
-  };
-  process.on('uncaughtException', fatal('uncaught exception'));
-  process.on('unhandledRejection', fatal('unhandled promise rejection'));
+  processFaults.install(process);
 
   await appliance.start();
   return await new Promise<number>((resolve) => {

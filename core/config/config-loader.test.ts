@@ -48,7 +48,7 @@ describe('loadConfig', () => {
         takeover: false,
       },
       plugins: {},
-      pluginHost: { startTimeoutMs: 10000, stopTimeoutMs: 5000, disable: [] },
+      pluginHost: { startTimeoutMs: 10000, stopTimeoutMs: 5000, disable: [], faultLimit: 10, faultWindowMs: 60000, slowCallbackMs: 200 },
       events: { maxEvents: 10000 },
       shutdownTimeoutMs: 10000,
     });

@@ -40,6 +40,11 @@ export interface PluginHostConfig {
   stopTimeoutMs: number;
   /** Plugin ids kept disabled whatever the saved state says (labs, tests, emergencies). */
   disable: string[];
+  /** A plugin whose callbacks fail this many times within `faultWindowMs` is marked failed and stopped. */
+  faultLimit: number;
+  faultWindowMs: number;
+  /** A plugin callback that holds the event loop longer than this is logged and counted as slow. */
+  slowCallbackMs: number;
 }
 
 export interface CoreConfig {
@@ -135,6 +140,9 @@ export const coreSchema = {
         startTimeoutMs: millis(10_000),
         stopTimeoutMs: millis(5_000),
         disable: { type: 'array', items: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' }, maxItems: 100, default: [] },
+        faultLimit: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 10 },
+        faultWindowMs: millis(60_000, 100),
+        slowCallbackMs: millis(200),
       },
     },
     events: {

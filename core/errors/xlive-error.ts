@@ -105,7 +105,11 @@ export type PluginErrorCode =
   | 'PLUGIN_PERMISSION_DENIED'
   | 'PLUGIN_MOUNT_CONFLICT'
   | 'PLUGIN_CONSENT_REQUIRED'
-  | 'PLUGIN_CONFIG_SCHEMA_INVALID';
+  | 'PLUGIN_CONFIG_SCHEMA_INVALID'
+  /** Its callbacks failed too often (`pluginHost.faultLimit` within `faultWindowMs`): the host stopped it. */
+  | 'PLUGIN_FAULTED'
+  /** A route or upgrade of a plugin that is not running (failed, stopped): 503. */
+  | 'PLUGIN_NOT_RUNNING';
 
 export class PluginError extends XliveError {
   constructor(

@@ -10,7 +10,8 @@ describe('toProblem', () => {
       [new AuthenticationError('no credentials'), 401, 'AUTHENTICATION_FAILED'],
       [new ForbiddenError('missing scope streams:write'), 403, 'FORBIDDEN'],
       [new ValidationError('bad path'), 400, 'VALIDATION_FAILED'],
-      [new PluginError('PLUGIN_START_FAILED', 'x is not running'), 500, 'PLUGIN_START_FAILED'],
+      [new PluginError('PLUGIN_START_FAILED', 'x failed to start'), 500, 'PLUGIN_START_FAILED'],
+      [new PluginError('PLUGIN_NOT_RUNNING', 'plugin x is failed'), 503, 'PLUGIN_NOT_RUNNING'],
     ];
     for (const [err, status, code] of cases) {
       const p = toProblem(err, '/x', 'rid');

@@ -22,6 +22,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   PLUGIN_CONFIG_INVALID: 400,
   PLUGIN_MANIFEST_INVALID: 400,
   PLUGIN_CONSENT_REQUIRED: 409,
+  PLUGIN_NOT_RUNNING: 503,
 };
 
 const TITLES: Record<number, string> = {

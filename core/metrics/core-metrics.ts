@@ -58,6 +58,7 @@ export function registerCoreMetrics(metrics: MetricsRegistry, deps: CoreMetricsD
   collectCounter(metrics, 'xlive_hub_dropped_frames_total', 'Frames dropped for slow readers since start', [], total('framesDropped'));
   collectCounter(metrics, 'xlive_hub_slow_disconnects_total', 'Readers disconnected for being too slow since start', [], total('slowDisconnects'));
   collectCounter(metrics, 'xlive_hub_publishes_total', 'Publish sessions started since start', [], total('publishes'));
+  collectCounter(metrics, 'xlive_hub_reader_sink_failures_total', 'Readers ended because their sink threw (only that reader ends)', [], total('sinkFailures'));
   const bandwidth = deps.hub.bandwidth?.bind(deps.hub);
   if (bandwidth) {
     collectCounter(metrics, 'xlive_bandwidth_bytes_total', 'Media payload bytes in (by publisher protocol) and out (by viewer protocol)', ['protocol', 'direction'], () =>

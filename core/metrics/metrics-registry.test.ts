@@ -18,4 +18,23 @@ describe('MetricsRegistry', () => {
     assert.throws(() => m.counter({ name: 'bad_name', help: 'x' }), /must match/);
     assert.equal(m.counter({ name: 'xlive_a_total', help: 'a' }), m.counter({ name: 'xlive_a_total', help: 'a' }));
   });
+
+  it('forOwner: release removes what that owner created, never a metric another owner created first', async () => {
+    const m = new MetricsRegistry();
+    m.counter({ name: 'xlive_core_total', help: 'core' }).inc();
+    const plugin = m.forOwner('p');
+    plugin.counter({ name: 'xlive_core_total', help: 'shared' }).inc();
+    plugin.gauge({ name: 'xlive_p_gauge', help: 'p' }).set({}, 3);
+    plugin.collectedCounter({ name: 'xlive_p_total', help: 'p', collect: () => [{ value: 5 }] });
+    let body = (await m.exposition()).body;
+    assert.match(body, /xlive_p_gauge 3/);
+    assert.match(body, /xlive_p_total 5/);
+    plugin.release();
+    body = (await m.exposition()).body;
+    assert.doesNotMatch(body, /xlive_p_/);
+    assert.match(body, /xlive_core_total 2/);
+    // The name is free again (a restarted plugin registers afresh).
+    m.forOwner('p').counter({ name: 'xlive_p_total', help: 'again' }).inc();
+    assert.match((await m.exposition()).body, /xlive_p_total 1/);
+  });
 });

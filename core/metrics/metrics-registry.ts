@@ -4,6 +4,12 @@ import type { CollectedCounterOptions, Counter, Gauge, Histogram, MetricOptions,
 
 const NAME = /^xlive_[a-z0-9_]+$/;
 
+/** A plugin's view of the registry: what it creates is remembered, and `release()` removes it again. */
+export interface OwnedMetrics extends MetricsApi {
+  /** Unregister every metric this owner created (a failed or stopped plugin's metrics leave the exposition). */
+  release(): void;
+}
+
 /**
  * One prom-client Registry per appliance (never prom-client's global one). Plugins get the MetricsApi
  * slice; registering the same name twice returns the existing metric.
@@ -55,6 +61,37 @@ export class MetricsRegistry implements MetricsApi {
       const h = new client.Histogram({ ...this.base(opts), registers: [this.registry], ...(opts.buckets ? { buckets: opts.buckets } : {}) });
       return { observe: (labels: Record<string, string | number>, v: number) => h.observe(labels, v) };
     }) as Histogram<L>;
+  }
+
+  /**
+   * The registry as seen by one owner (a plugin): metrics it creates first are its own and are removed
+   * by `release()`; a name another owner created first is shared and stays.
+   */
+  forOwner(_owner: string): OwnedMetrics {
+    const names = new Set<string>();
+    const track = <T>(name: string, make: () => T): T => {
+      const existed = this.metrics.has(name);
+      const m = make();
+      if (!existed) names.add(name);
+      return m;
+    };
+    return {
+      counter: (o) => track(o.name, () => this.counter(o)),
+      collectedCounter: (o) => track(o.name, () => this.collectedCounter(o)),
+      gauge: (o) => track(o.name, () => this.gauge(o)),
+      histogram: (o) => track(o.name, () => this.histogram(o)),
+      exposition: () => this.exposition(),
+      release: () => {
+        for (const name of names) this.remove(name);
+        names.clear();
+      },
+    };
+  }
+
+  /** Unregister one metric by name (no-op when unknown). */
+  remove(name: string): void {
+    if (!this.metrics.delete(name)) return;
+    this.registry.removeSingleMetric(name);
   }
 
   /** Default process metrics (CPU, memory, event-loop lag, GC) into this registry. */

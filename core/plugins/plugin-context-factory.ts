@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import type { Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AuthRegistry } from '../auth/auth-registry.js';
-import { PluginError } from '../errors/xlive-error.js';
+import { isXliveError, PluginError } from '../errors/xlive-error.js';
 import type { HealthRegistry } from '../health/health-registry.js';
 import type { RouteTable } from '../http/route-table.js';
 import type { Logger } from '../logging/logger.js';
@@ -16,6 +17,9 @@ import type { PluginContext, PluginHostInfo, PluginManifest, PluginStore, Plugin
 import type { StreamApi, StreamEventListener } from '../sdk/streams.js';
 import type { StorageRegistry } from '../storage/storage-registry.js';
 import { RegistrationGate } from './registration-gate.js';
+import { DEFAULT_FAULT_LIMITS, PluginFaults, type FaultBoundary } from './plugin-faults.js';
+import { PluginTimerSet, runGuarded } from './plugin-timers.js';
+import { StreamHandles } from './stream-handles.js';
 
 /** The host services a plugin context is cut from. Plugins only ever see the PluginContext slice. */
 export interface ContextServices {
@@ -38,16 +42,29 @@ export interface BuiltContext<C> {
   ctx: PluginContext<C>;
   gate: RegistrationGate;
   abort: AbortController;
-  /** Undo what lives beyond the plugin's own code: event listeners, health checks. */
+  /** The plugin's fault boundary: every callback the context hands the host runs behind it. */
+  faults: FaultBoundary;
+  /**
+   * Undo what lives beyond the plugin's own code: event listeners, health checks, timers, metrics,
+   * readers and publishers it still holds. Late callbacks are ignored from then on.
+   */
   release(): void;
 }
 
 /** Whether a plugin's routes may answer (a failed or stopped plugin's routes answer 503). */
 export type RouteGuard = () => boolean;
 
-export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s: ContextServices, guard: RouteGuard): BuiltContext<C> {
+/**
+ * Cut a plugin's context. `faults` is the plugin's boundary from the host's `PluginFaults` (the host
+ * passes one whose limit marks the plugin failed); without it faults are logged and counted only.
+ */
+export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s: ContextServices, guard: RouteGuard, faults?: FaultBoundary): BuiltContext<C> {
   const gate = new RegistrationGate(m.id, m.permissions);
   const abort = new AbortController();
+  const boundary = faults ?? new PluginFaults({ limits: DEFAULT_FAULT_LIMITS, metrics: s.metrics, events: s.events, log: s.log.child('plugins') }).forPlugin(m.id, () => undefined);
+  const timers = new PluginTimerSet(boundary);
+  const handles = new StreamHandles(s.streams, boundary);
+  const ownMetrics = s.metrics.forOwner(m.id);
   const unsubscribers: Array<() => void> = [];
   const checkNames: string[] = [];
   const log = s.log.child(m.id);
@@ -72,9 +89,32 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
     return `/plugins/${m.id}${path === '/' ? '' : path}`;
   };
 
-  const guarded = (handler: RouteHandler): RouteHandler => (c) => {
-    if (!guard()) throw new PluginError('PLUGIN_START_FAILED', `plugin ${m.id} is not running`);
-    return handler(c);
+  const notRunning = () => new PluginError('PLUGIN_NOT_RUNNING', `plugin ${m.id} is not running`);
+  // A coded error is the handler's answer (404, 409, …); anything else is a bug: the plugin's fault, 500.
+  const guarded = (handler: RouteHandler): RouteHandler => async (c) => {
+    if (!guard()) throw notRunning();
+    try {
+      return await boundary.timed('route', () => handler(c));
+    } catch (err) {
+      if (!isXliveError(err)) boundary.fault('route', err);
+      throw err;
+    }
+  };
+  const refuseUpgrade = (socket: Duplex, status: 500 | 503, code: string, title: string, detail: string): true => {
+    if (!socket.destroyed) {
+      socket.end(`HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n` +
+        JSON.stringify({ type: `urn:xlive:problem:${code.toLowerCase().replace(/_/g, '-')}`, title, status, code, detail }));
+    }
+    return true;
+  };
+  const guardedUpgrade = (handler: UpgradeHandler): UpgradeHandler => (req, socket, head) => {
+    if (!guard()) return refuseUpgrade(socket, 503, 'PLUGIN_NOT_RUNNING', 'Service Unavailable', `plugin ${m.id} is not running`);
+    try {
+      return boundary.timed('upgrade', () => handler(req, socket, head));
+    } catch (err) {
+      boundary.fault('upgrade', err);
+      return refuseUpgrade(socket, 500, 'INTERNAL_ERROR', 'Internal Server Error', 'the upgrade handler failed');
+    }
   };
 
   const http: HttpRegistrar = {
@@ -87,7 +127,7 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
       const full = mountPath(prefix.endsWith('/') ? prefix.slice(0, -1) : prefix) + (prefix.endsWith('/') ? '/' : '');
       if (options.public) gate.require('http:public', `take upgrades on ${prefix} without credentials`);
       gate.stage(`register upgrade ${prefix}`, () =>
-        s.routes.addUpgrade({ owner: m.id, prefix: full, handler: (req, socket, head) => guard() && handler(req, socket, head), options }),
+        s.routes.addUpgrade({ owner: m.id, prefix: full, handler: guardedUpgrade(handler), options }),
       );
     },
     raw(c: Context) {
@@ -104,11 +144,11 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
   const streams: StreamApi = {
     publish: (path, info) => {
       gate.require('streams:publish', 'publish streams');
-      return s.streams.publish(path, info);
+      return handles.publish(path, info);
     },
     subscribe: (path, options) => {
       gate.require('streams:read', 'read streams');
-      return s.streams.subscribe(path, options);
+      return handles.subscribe(path, options);
     },
     get: (path) => s.streams.get(path),
     list: () => s.streams.list(),
@@ -119,17 +159,21 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
       return s.streams.kick(path, reason);
     },
     onEvent: (listener: StreamEventListener) => {
-      const off = s.streams.onEvent(listener);
+      const off = s.streams.onEvent(boundary.wrap('stream-event', listener));
       unsubscribers.push(off);
       return off;
     },
   };
 
+  // Collect callbacks run at scrape time: a throwing one is the plugin's fault, never a failed scrape.
   const metrics: MetricsApi = {
-    counter: (o) => s.metrics.counter(o),
-    collectedCounter: (o) => s.metrics.collectedCounter(o),
-    gauge: (o) => s.metrics.gauge(o),
-    histogram: (o) => s.metrics.histogram(o),
+    counter: (o) => ownMetrics.counter(o),
+    collectedCounter: (o) => ownMetrics.collectedCounter({ ...o, collect: () => boundary.call('metrics', o.collect) ?? [] }),
+    gauge: (o) => {
+      const collect = o.collect;
+      return ownMetrics.gauge(collect ? { ...o, collect: (g) => boundary.call('metrics', collect, g) } : o);
+    },
+    histogram: (o) => ownMetrics.histogram(o),
     exposition: () => {
       gate.require('metrics:expose', 'expose the metrics registry');
       return s.metrics.exposition();
@@ -169,7 +213,7 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
       },
       list: (filter) => s.events.list(filter),
       onEvent: (listener) => {
-        const off = s.events.onEvent(listener);
+        const off = s.events.onEvent(boundary.wrap('box-event', listener));
         unsubscribers.push(off);
         return off;
       },
@@ -192,6 +236,8 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
     },
     store: s.storeFor(m.id),
     host: s.host,
+    timers,
+    run: (work) => runGuarded(boundary, (msg) => log.debug(msg), work),
   };
   Object.freeze(ctx);
 
@@ -199,9 +245,14 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
     ctx,
     gate,
     abort,
+    faults: boundary,
     release() {
+      boundary.close();
+      timers.clearAll();
       for (const off of unsubscribers.splice(0)) off();
       for (const name of checkNames.splice(0)) s.health.unregister(name);
+      handles.release(`plugin ${m.id} stopped`);
+      ownMetrics.release();
     },
   };
 }

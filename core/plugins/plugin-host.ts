@@ -8,6 +8,8 @@ import { buildPluginContext, type BuiltContext, type ContextServices } from './p
 import { discoverPlugins, type PluginDirectory } from './plugin-discovery.js';
 import { MountClaims } from './mount-claims.js';
 import type { ConsentView } from './plugin-enablement.js';
+import type { PluginFaults } from './plugin-faults.js';
+import type { PluginFaultSummary } from '../sdk/faults.js';
 
 export type PluginState = 'disabled' | 'loaded' | 'running' | 'failed' | 'skipped' | 'stopped';
 
@@ -24,6 +26,8 @@ export interface PluginStatus {
   permissions: string[];
   consentRequired: boolean;
   consentPending: boolean;
+  /** Faults and slow callbacks charged to it (once it was set up). */
+  faults?: PluginFaultSummary;
 }
 
 /** The slices of other parts the host calls. */
@@ -39,6 +43,11 @@ export interface PluginHostDeps {
   startTimeoutMs: number;
   stopTimeoutMs: number;
   log: Logger;
+  /**
+   * The fault book: each plugin's context runs its callbacks behind a boundary from it; past the limit
+   * the plugin is marked failed (`PLUGIN_FAULTED`) and stopped. Without it faults are only logged.
+   */
+  faults?: PluginFaults;
   /** A child DI scope per plugin (tsyringe child container in the appliance). */
   createScope?(id: string, ctx: unknown): { dispose?(): void | Promise<void> };
 }
@@ -55,6 +64,10 @@ interface PluginRecord {
   instance?: PluginInstance;
   built?: BuiltContext<Record<string, unknown>>;
   scope?: { dispose?(): void | Promise<void> };
+  /** stop() was attempted (once only, whether by shutdown, a failed start or a fault). */
+  stopping?: boolean;
+  /** The fault limit was reached while start() ran: acted on once it returns. */
+  pendingFault?: PluginError;
 }
 
 /**
@@ -122,6 +135,7 @@ export class PluginHost {
         );
         rec.state = 'running';
         this.deps.log.info(`started ${m.id} ${m.version}`);
+        if (rec.pendingFault) await this.faulted(rec.id, rec.pendingFault);
       } catch (err) {
         this.fail(rec, asPluginError(err, 'PLUGIN_START_FAILED', `plugin ${m.id} failed to start`));
         await this.stopOne(rec, true);
@@ -152,6 +166,7 @@ export class PluginHost {
         state: r.state,
         error: r.error ? { code: r.error.code, message: r.error.message } : null,
         ...consentOf(r.manifest, this.deps.enablement),
+        ...(r.built ? { faults: r.built.faults.summary() } : {}),
       }));
   }
 
@@ -166,6 +181,40 @@ export class PluginHost {
 
   isRunning(id: string): boolean {
     return this.records.get(id)?.state === 'running';
+  }
+
+  /** Folders of the plugins whose code is loaded, for attributing a process-level error by its stack. */
+  codeDirs(): Array<{ id: string; dir: string }> {
+    return [...this.records.values()].filter((r) => r.def !== undefined).map((r) => ({ id: r.id, dir: r.dir }));
+  }
+
+  /** Charge an error caught outside any context boundary (process handlers) to plugin `id`. */
+  chargeFault(id: string, where: 'unhandled-rejection' | 'uncaught-exception', err: unknown): boolean {
+    const built = this.records.get(id)?.built;
+    if (!built) return false;
+    built.faults.fault(where, err);
+    return true;
+  }
+
+  /**
+   * A running plugin passed its fault limit: mark it failed, stop it under the stop timeout (its
+   * signal aborts; listeners, readers, publishers, timers, checks and metrics are released), and stop
+   * the running plugins that depend on it (marked skipped with PLUGIN_DEPENDENCY_FAILED, as at start).
+   */
+  async faulted(id: string, err: PluginError): Promise<void> {
+    const rec = this.records.get(id);
+    if (rec?.state === 'loaded') rec.pendingFault = err; // still starting: handled when start() returns
+    if (!rec || rec.state !== 'running') return;
+    const dependants = this.runningDependants(id);
+    this.fail(rec, err);
+    this.recordFailure(rec, err);
+    for (const dep of dependants) {
+      const why = new PluginError('PLUGIN_DEPENDENCY_FAILED', `plugin ${dep.id} stopped: it needs ${id}, which failed (${err.code})`);
+      this.fail(dep, why, 'skipped');
+      this.recordFailure(dep, why);
+    }
+    await this.stopOne(rec, true);
+    for (const dep of dependants) await this.stopOne(dep, true);
   }
 
   private async setUp(rec: PluginRecord, m: PluginManifest): Promise<void> {
@@ -191,7 +240,8 @@ export class PluginHost {
       return this.fail(rec, new PluginError('PLUGIN_IMPORT_FAILED', `plugin ${m.id}: the default export of ${m.main} is not definePlugin({ setup, … })`));
     }
     rec.def = def as PluginDefinition<Record<string, unknown>>;
-    const built = buildPluginContext(m, config, this.deps.services, () => rec.state === 'running');
+    const faults = this.deps.faults?.forPlugin(m.id, (err) => queueMicrotask(() => void this.faulted(m.id, err)));
+    const built = buildPluginContext(m, config, this.deps.services, () => rec.state === 'running', faults);
     rec.built = built;
     rec.scope = this.deps.createScope?.(m.id, built.ctx);
     try {
@@ -211,7 +261,8 @@ export class PluginHost {
 
   private async stopOne(rec: PluginRecord, afterFailure: boolean): Promise<void> {
     const built = rec.built;
-    if (!built) return;
+    if (!built || rec.stopping) return;
+    rec.stopping = true;
     built.abort.abort();
     try {
       const stop = () => (rec.instance?.stop ? rec.instance.stop() : rec.def?.stop?.(built.ctx));
@@ -225,6 +276,28 @@ export class PluginHost {
       built.release();
       await rec.scope?.dispose?.();
     }
+  }
+
+  /** Running plugins that depend on `id`, directly or not, dependants last-started first. */
+  private runningDependants(id: string): PluginRecord[] {
+    const gone = new Set([id]);
+    const found: PluginRecord[] = [];
+    for (const rec of this.order) {
+      if (rec.state === 'running' && rec.manifest!.dependsOn.some((d) => gone.has(d))) {
+        gone.add(rec.id);
+        found.push(rec);
+      }
+    }
+    return found.reverse();
+  }
+
+  private recordFailure(rec: PluginRecord, err: PluginError): void {
+    this.deps.services.events.record('core', {
+      type: 'plugin.failed',
+      severity: 'error',
+      message: `plugin ${rec.id} ${rec.state}: ${err.message}`,
+      data: { plugin: rec.id, code: err.code },
+    });
   }
 
   private fail(rec: PluginRecord, err: PluginError, state: PluginState = 'failed'): void {

@@ -1,14 +1,15 @@
 import type { Logger } from '../logging/logger.js';
 import type { AuthApi } from './auth.js';
 import type { EventsApi } from './events.js';
+import type { PluginFaultSummary, PluginTimers } from './faults.js';
 import type { HealthCheck, HealthReport } from './health.js';
 import type { HttpRegistrar } from './http.js';
 import type { MetricsApi } from './metrics.js';
 import type { StorageProvider } from './storage.js';
 import type { StreamApi } from './streams.js';
 
-/** The plugin API version this host implements. Manifests state a semver range of it in `apiVersion`. */
-export const PLUGIN_API_VERSION = '1.0.0';
+/** The plugin API version this host implements (1.1: `ctx.timers`, `ctx.run`, fault summaries). Manifests state a semver range of it in `apiVersion`. */
+export const PLUGIN_API_VERSION = '1.1.0';
 
 export type PluginKind = 'protocol' | 'storage' | 'auth' | 'metrics' | 'other';
 
@@ -116,6 +117,14 @@ export interface PluginContext<C = Record<string, unknown>> {
   readonly store: PluginStore;
   /** Host facts a plugin may show or use. */
   readonly host: PluginHostInfo;
+  /** Timers the host clears when the plugin stops or fails; an error in one is the plugin's fault. */
+  readonly timers: PluginTimers;
+  /**
+   * Async work on the plugin's behalf: a rejection (or a throw of `work()`) is recorded as the plugin's
+   * fault instead of becoming an unhandled rejection, and the promise resolves to `undefined` then.
+   * After the plugin stopped, failures are only logged at debug level.
+   */
+  run<T>(work: Promise<T> | (() => T | Promise<T>)): Promise<T | undefined>;
 }
 
 export interface PluginHostInfo {
@@ -137,6 +146,8 @@ export interface PluginSummary {
   enabled: boolean;
   state: 'disabled' | 'loaded' | 'running' | 'failed' | 'skipped' | 'stopped';
   error: { code: string; message: string } | null;
+  /** Faults and slow callbacks charged to the plugin since start (absent before it was set up). */
+  faults?: PluginFaultSummary;
 }
 
 /** What `setup` may return: the running instance's own start/stop, closing over what setup built. */

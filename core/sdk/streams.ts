@@ -26,7 +26,8 @@ export interface Publisher {
   readonly signal: AbortSignal;
 }
 
-export type ReaderCloseReason = 'stream-ended' | 'slow-reader' | 'kicked' | 'shutdown';
+/** `sink-failed`: the sink's `write` threw; only that reader ends. */
+export type ReaderCloseReason = 'stream-ended' | 'slow-reader' | 'kicked' | 'shutdown' | 'sink-failed';
 
 /** What a protocol hands the hub to receive frames. */
 export interface ReaderSink {

@@ -17,6 +17,8 @@ export interface ReaderOwner {
   framesDropped(reader: HubReader, count: number): void;
   /** Whether the stream carries video (audio-only streams resume on any audio frame). */
   hasVideo(): boolean;
+  /** The sink's `write` (or `close`) threw: the reader is ended (`sink-failed`), nobody else is touched. */
+  sinkFailed(reader: HubReader, err: unknown): void;
 }
 
 /**
@@ -99,17 +101,32 @@ export class HubReader implements Reader {
     this.finish('client-closed');
   }
 
-  /** Closed by the hub: tell the sink, then forget. */
+  /** Closed by the hub: tell the sink, then forget. A sink whose `close` throws is reported, never rethrown. */
   end(reason: ReaderCloseReason): void {
     if (this.closed) return;
     this.finish(reason);
-    this.sink.close(reason);
+    try {
+      this.sink.close(reason);
+    } catch (err) {
+      this.owner.sinkFailed(this, err);
+    }
   }
 
+  /** A throwing sink ends only this reader: the frame still reaches every other reader, the publisher never sees it. */
   private send(frame: Frame): void {
     this.stats.framesSent++;
     this.stats.bytesSent += frame.payload.byteLength;
-    if (!this.sink.write(frame)) this.blocked = true;
+    let accepted: boolean;
+    try {
+      accepted = this.sink.write(frame);
+    } catch (err) {
+      this.stats.framesSent--;
+      this.stats.bytesSent -= frame.payload.byteLength;
+      this.owner.sinkFailed(this, err);
+      this.end('sink-failed');
+      return;
+    }
+    if (!accepted) this.blocked = true;
   }
 
   private checkBudget(latest: Frame): void {

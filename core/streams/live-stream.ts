@@ -10,6 +10,7 @@ export interface LiveStreamHooks {
   readerRemoved(stream: LiveStream, reader: HubReader, reason: string): void;
   readerSlow(stream: LiveStream, reader: HubReader): void;
   framesDropped(stream: LiveStream, reader: HubReader, count: number): void;
+  sinkFailed(stream: LiveStream, reader: HubReader, err: unknown): void;
 }
 
 export interface PublisherSession {
@@ -135,6 +136,9 @@ export class LiveStream implements ReaderOwner {
   framesDropped(reader: HubReader, count: number): void {
     this.droppedFrames += count;
     this.hooks.framesDropped(this, reader, count);
+  }
+  sinkFailed(reader: HubReader, err: unknown): void {
+    this.hooks.sinkFailed(this, reader, err);
   }
 
   stats(): StreamStats {

@@ -161,4 +161,64 @@ describe('StreamHub', () => {
     assert.ok(s.ingest.bitrateBps > 200_000);
     assert.equal(s.publisher?.remote, '1.2.3.4:5');
   });
+
+  it('a reader whose sink throws ends alone: the readers before and after it get every frame, the publisher never sees it', () => {
+    const hub = new StreamHub();
+    const pub = hub.publish('live/a', { protocol: 'test' });
+    const events: StreamEvent[] = [];
+    hub.onEvent((e) => events.push(e));
+    const before = new Sink();
+    const after = new Sink();
+    let writes = 0;
+    const bad = {
+      closed: undefined as ReaderCloseReason | undefined,
+      write(): boolean {
+        writes++;
+        throw new Error('sink exploded');
+      },
+      close(reason: ReaderCloseReason): void {
+        this.closed = reason;
+        throw new Error('and its close too');
+      },
+    };
+    hub.subscribe('live/a', { protocol: 'good', sink: before });
+    const badReader = hub.subscribe('live/a', { protocol: 'bad', sink: bad });
+    hub.subscribe('live/a', { protocol: 'good', sink: after });
+    assert.doesNotThrow(() => {
+      pub.push(video(0, true));
+      pub.push(audio(10));
+      pub.push(video(33));
+    });
+    assert.equal(before.frames.length, 3);
+    assert.equal(after.frames.length, 3);
+    assert.equal(writes, 1, 'the failed reader is not written to again');
+    assert.equal(bad.closed, 'sink-failed');
+    assert.equal(badReader.stats.framesSent, 0);
+    assert.equal(hub.readerCount(), 2);
+    assert.equal(hub.counters.sinkFailures, 2, 'the write and the close that threw are both counted');
+    const removed = events.filter((e) => e.type === 'reader-removed');
+    assert.deepEqual(removed.map((e) => e.type === 'reader-removed' && [e.protocol, e.reason]), [['bad', 'sink-failed']]);
+    // A sink throwing while the hub ends every reader does not stop the others from ending.
+    const late = { write: () => true, close: () => { throw new Error('close fails'); } };
+    hub.subscribe('live/a', { protocol: 'bad', sink: late });
+    pub.close();
+    assert.equal(before.closed, 'stream-ended');
+    assert.equal(after.closed, 'stream-ended');
+    assert.equal(hub.readerCount(), 0);
+  });
+
+  it('a sink that throws while the GOP is replayed to it on subscribe ends that reader only', () => {
+    const hub = new StreamHub();
+    const pub = hub.publish('live/a', { protocol: 'test' });
+    pub.push(video(0, true));
+    pub.push(video(33));
+    const good = new Sink();
+    hub.subscribe('live/a', { protocol: 'good', sink: good });
+    const bad = { write: (): boolean => { throw new Error('no'); }, close: () => undefined };
+    const r = hub.subscribe('live/a', { protocol: 'bad', sink: bad });
+    assert.equal(hub.readerCount(), 1);
+    r.close(); // idempotent after the hub ended it
+    pub.push(video(66));
+    assert.equal(good.frames.length, 3);
+  });
 });

@@ -42,6 +42,8 @@ export interface HubCounters {
   framesDropped: number;
   slowDisconnects: number;
   publishes: number;
+  /** Readers ended because their sink threw. */
+  sinkFailures: number;
 }
 
 /**
@@ -50,7 +52,7 @@ export interface HubCounters {
  * piece of per-stream state is released (the seed's leak cannot happen: nothing is keyed outside it).
  */
 export class StreamHub implements StreamApi {
-  readonly counters: HubCounters = { framesIn: 0, bytesIn: 0, framesDropped: 0, slowDisconnects: 0, publishes: 0 };
+  readonly counters: HubCounters = { framesIn: 0, bytesIn: 0, framesDropped: 0, slowDisconnects: 0, publishes: 0, sinkFailures: 0 };
   private readonly options: StreamHubOptions;
   private readonly streams = new Map<string, LiveStream>();
   private readonly listeners = new Set<StreamEventListener>();
@@ -80,6 +82,10 @@ export class StreamHub implements StreamApi {
       },
       framesDropped: (_s, _r, n) => {
         this.counters.framesDropped += n;
+      },
+      sinkFailed: (s, r, err) => {
+        this.counters.sinkFailures++;
+        this.log.warn(`reader ${r.stats.remote ?? r.id} (${r.stats.protocol}) on ${s.path} ended: its sink threw: ${err instanceof Error ? err.message : String(err)}`);
       },
     };
   }

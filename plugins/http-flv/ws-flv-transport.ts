@@ -10,6 +10,7 @@ const CLOSE_CODES: Record<FlvCloseReason, number> = {
   kicked: WsCloseCode.policyViolation,
   'slow-reader': WsCloseCode.policyViolation,
   error: WsCloseCode.internalError,
+  'sink-failed': WsCloseCode.internalError,
 };
 
 export class WsFlvTransport implements FlvTransport {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-const { diskHealth, loopLagHealth, temperatureHealth, watermark } = await import('./health-rules.js');
+const { diskHealth, likelyBlocker, loopLagHealth, temperatureHealth, watermark } = await import('./health-rules.js');
 const { DEFAULTS } = await import('./config.js');
 const { parseThrottled } = await import('./throttle-flags.js');
 
@@ -49,5 +49,20 @@ describe('health rules', () => {
     assert.equal(loopLagHealth({ p99Ms: 3, maxMs: 40, meanMs: 1 }, l).status, 'ok');
     assert.equal(loopLagHealth({ p99Ms: 3, maxMs: 600, meanMs: 1 }, l).status, 'warn');
     assert.equal(loopLagHealth({ p99Ms: 3, maxMs: 2500, meanMs: 1 }, l).status, 'fail');
+  });
+
+  it('names the plugin whose callback the host timed as slow, when the lag is bad and the callback recent', () => {
+    const l = DEFAULTS.eventLoop;
+    const now = Date.parse('2026-01-01T00:01:00Z');
+    const slow = (id: string, at: string, ms: number) => ({
+      id, version: '1', kinds: [], source: 'external' as const, enabled: true, state: 'running' as const, error: null,
+      faults: { faults: 0, last: null, slowCallbacks: 1, lastSlow: { where: 'stream-event' as const, ms, at } },
+    });
+    const plugins = [slow('old', '2026-01-01T00:00:00Z', 900), slow('hog', '2026-01-01T00:00:58Z', 700), { ...slow('none', '2026-01-01T00:00:59Z', 1), faults: undefined }];
+    const b = likelyBlocker(plugins, now, 5000);
+    assert.deepEqual(b, { plugin: 'hog', where: 'stream-event', ms: 700 });
+    assert.match(loopLagHealth({ p99Ms: 3, maxMs: 750, meanMs: 1 }, l, b).message ?? '', /likely plugin hog \(a stream-event callback held the loop 700 ms\)/);
+    assert.doesNotMatch(loopLagHealth({ p99Ms: 3, maxMs: 40, meanMs: 1 }, l, b).message ?? '', /likely/);
+    assert.equal(likelyBlocker(plugins, now + 60_000, 5000), undefined);
   });
 });

@@ -1,5 +1,5 @@
 /** Pure rules turning a hot sample into health results: disk free, temperature/throttling, event-loop lag. */
-import type { HealthResult, HealthStatus } from 'xlive/sdk';
+import type { HealthResult, HealthStatus, PluginSummary } from 'xlive/sdk';
 import type { DiskWatermarks, SystemHealthConfig } from './config.js';
 import type { HotSample } from './hot-sampler.js';
 import type { LoopLag } from './loop-lag-monitor.js';
@@ -61,9 +61,30 @@ export function temperatureHealth(sample: Pick<HotSample, 'temperature' | 'throt
   return { status, message: parts.join('; ') };
 }
 
-export function loopLagHealth(lag: LoopLag, l: SystemHealthConfig['eventLoop']): HealthResult {
+/** A plugin callback the host timed as slow, recently enough to explain the lag just measured. */
+export interface LoopBlocker {
+  plugin: string;
+  where: string;
+  ms: number;
+}
+
+export function loopLagHealth(lag: LoopLag, l: SystemHealthConfig['eventLoop'], blocker?: LoopBlocker): HealthResult {
   const status: HealthStatus = lag.maxMs >= l.failMs ? 'fail' : lag.maxMs >= l.warnMs ? 'warn' : 'ok';
-  return { status, message: `event loop lag max ${lag.maxMs} ms, p99 ${lag.p99Ms} ms${status === 'ok' ? '' : ` (${status} at ${status === 'fail' ? l.failMs : l.warnMs} ms)`}` };
+  const likely = status !== 'ok' && blocker ? `; likely plugin ${blocker.plugin} (a ${blocker.where} callback held the loop ${blocker.ms} ms)` : '';
+  return { status, message: `event loop lag max ${lag.maxMs} ms, p99 ${lag.p99Ms} ms${status === 'ok' ? '' : ` (${status} at ${status === 'fail' ? l.failMs : l.warnMs} ms)`}${likely}` };
+}
+
+/** The plugin whose slow callback (as the host timed it) is the newest within `withinMs` of `now`, if any. */
+export function likelyBlocker(plugins: readonly PluginSummary[], now: number, withinMs: number): LoopBlocker | undefined {
+  let best: (LoopBlocker & { at: number }) | undefined;
+  for (const p of plugins) {
+    const slow = p.faults?.lastSlow;
+    if (!slow) continue;
+    const at = Date.parse(slow.at);
+    if (!(now - at <= withinMs) || (best && best.at >= at)) continue;
+    best = { plugin: p.id, where: slow.where, ms: slow.ms, at };
+  }
+  return best && { plugin: best.plugin, where: best.where, ms: best.ms };
 }
 
 export function formatBytes(n: number): string {

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { definePlugin, type PluginDefinition } from 'xlive/sdk';
 import { resolveConfig } from './config.js';
 import { FactsCollector, runFactsWorker, type FactsRunner } from './facts-collector.js';
-import { diskHealth, loopLagHealth, temperatureHealth } from './health-rules.js';
+import { diskHealth, likelyBlocker, loopLagHealth, temperatureHealth } from './health-rules.js';
 import { HealthWatch } from './health-watch.js';
 import { HotSampler } from './hot-sampler.js';
 import { LoopLagMonitor } from './loop-lag-monitor.js';
@@ -40,7 +40,9 @@ export function createSystemHealthPlugin(overrides: SystemHealthOverrides = {}):
       const current = () => sampler.fresh(config.pollIntervalMs);
       ctx.health.register({ name: 'disk-free', check: async () => diskHealth((await current()).disks, config.disk) });
       ctx.health.register({ name: 'temperature', check: async () => temperatureHealth(await current(), config.temperature) });
-      ctx.health.register({ name: 'event-loop-lag', check: async () => loopLagHealth((await current()).eventLoop, config.eventLoop) });
+      // The lag monitor reports the worse of two windows: a slow plugin callback within them is the likely cause.
+      const blocker = () => likelyBlocker(ctx.plugins.list(), Date.now(), 2 * config.pollIntervalMs + 1000);
+      ctx.health.register({ name: 'event-loop-lag', check: async () => loopLagHealth((await current()).eventLoop, config.eventLoop, blocker()) });
 
       registerSystemMetrics(ctx.metrics, { sample: () => sampler.latest, report: () => watch.latest });
       ctx.http.route('GET', SYSTEM_PATH, systemHandler({ facts, sampler, health: ctx.health, host: ctx.host }), { scope: 'system:read' });

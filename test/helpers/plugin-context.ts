@@ -19,6 +19,7 @@ import { silentLogger, type Logger } from '../../core/logging/logger.js';
 import { MetricsRegistry } from '../../core/metrics/metrics-registry.js';
 import { readManifest } from '../../core/plugins/manifest.js';
 import { buildPluginContext } from '../../core/plugins/plugin-context-factory.js';
+import type { FaultBoundary } from '../../core/plugins/plugin-faults.js';
 import type { AuthApi } from '../../core/sdk/auth.js';
 import type { PluginContext, PluginManifest, PluginPermission } from '../../core/sdk/plugin.js';
 import { StorageRegistry } from '../../core/storage/storage-registry.js';
@@ -40,6 +41,8 @@ export interface TestContextOptions<C> {
   manifest?: Partial<PluginManifest>;
   /** Share registries between several plugin contexts (e.g. hls + storage-local). */
   shared?: SharedParts;
+  /** The plugin's fault boundary (default: one that only logs and counts). */
+  faults?: FaultBoundary;
 }
 
 export interface SharedParts {
@@ -129,6 +132,7 @@ export function createTestContext<C = Record<string, unknown>>(opts: TestContext
       log,
     },
     () => running,
+    opts.faults,
   );
   return {
     ctx: built.ctx,
