@@ -214,6 +214,19 @@ describe('loadConfig', () => {
     assert.equal(c.origin('http.port'), 'settings');
   });
 
+  it('refuses auth lab mode from the settings layer, in either spelling; files and env may set it', () => {
+    for (const settings of [{ 'auth.labMode': true }, { auth: { labMode: true } }]) {
+      const c = load({}, {}, settings);
+      assert.equal(c.values.auth.labMode, false);
+      assert.equal(c.warnings.length, 1);
+      assert.match(c.warnings[0]!, /^settings: auth(\.labMode)? is REFUSED: auth lab mode is chosen only on the console/);
+    }
+    assert.equal(load({}, { XLIVE_AUTH_LAB_MODE: '1' }, { 'auth.labMode': false }).values.auth.labMode, true);
+    const file = load({ '/srv/config/local.json': '{"auth":{"labMode":true}}' });
+    assert.equal(file.values.auth.labMode, true);
+    assert.match(file.origin('auth.labMode'), /local/);
+  });
+
   it('ignores an XLIVE_ENV naming a file that is read anyway, with a warning', () => {
     const c = load({ '/srv/config/local.json': '{}' }, { XLIVE_ENV: 'local' });
     assert.deepEqual(c.layers.map((l) => l.name), ['defaults', 'local']);

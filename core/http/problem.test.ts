@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AuthenticationError, ForbiddenError, RateLimitedError, StreamNotFoundError, ValidationError, PluginError } from '../errors/xlive-error.js';
+import { AuthenticationError, AuthProviderRequiredError, AuthUnavailableError, ForbiddenError, RateLimitedError, StreamNotFoundError, ValidationError, PluginError } from '../errors/xlive-error.js';
 import { toProblem } from './problem.js';
 
 describe('toProblem', () => {
@@ -11,6 +11,8 @@ describe('toProblem', () => {
       [new ForbiddenError('missing scope streams:write'), 403, 'FORBIDDEN'],
       [new ValidationError('bad path'), 400, 'VALIDATION_FAILED'],
       [new PluginError('PLUGIN_START_FAILED', 'x is not running'), 500, 'PLUGIN_START_FAILED'],
+      [new AuthUnavailableError('no auth provider is running'), 503, 'AUTH_UNAVAILABLE'],
+      [new AuthProviderRequiredError('auth-local is the only auth provider'), 409, 'AUTH_PROVIDER_REQUIRED'],
     ];
     for (const [err, status, code] of cases) {
       const p = toProblem(err, '/x', 'rid');
