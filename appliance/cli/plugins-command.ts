@@ -22,8 +22,10 @@ export async function pluginsCommand(args: string[], io: CliIo): Promise<number>
       { path: config.values.pluginsDir, source: 'external' },
     ]);
     if (sub === 'enable' || sub === 'disable') {
-      if (!id || !found.manifests.some((m) => m.id === id)) throw new ValidationError(`no plugin with id "${id ?? ''}" (see: xlive plugins list)`);
+      const manifest = found.manifests.find((m) => m.id === id);
+      if (!id || !manifest) throw new ValidationError(`no plugin with id "${id ?? ''}" (see: xlive plugins list)`);
       state.set(id, sub === 'enable');
+      if (sub === 'disable' && manifest.kinds.includes('auth')) io.err.write(authDisableWarning(id, config.values.auth.labMode));
       new EventRepository(db).append({
         time: new Date().toISOString(),
         type: 'plugin.changed',
@@ -48,4 +50,13 @@ export async function pluginsCommand(args: string[], io: CliIo): Promise<number>
   } finally {
     closeDatabase(db, log);
   }
+}
+
+/** The console may disable the auth plugin (the API may not); it says loudly what that does. */
+function authDisableWarning(id: string, labMode: boolean): string {
+  const then = labMode
+    ? 'auth lab mode is on, so with no auth plugin running the box will be OPEN to anyone who can reach it'
+    : 'with no auth plugin running the box will REFUSE every API request, publish and play (503 AUTH_UNAVAILABLE)';
+  return `WARNING: ${id} is an auth plugin. After the next restart ${then}, until you run "xlive plugins enable ${id}" and restart` +
+    `${labMode ? '' : ', or choose lab mode on purpose (auth.labMode=true / XLIVE_AUTH_LAB_MODE=1)'}.\n`;
 }

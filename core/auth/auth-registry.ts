@@ -1,7 +1,10 @@
 import { AuthUnavailableError } from '../errors/xlive-error.js';
-import type { Action, AuthApi, AuthProvider, Credentials, Principal } from '../sdk/auth.js';
+import { API_SCOPES, type Action, type AuthApi, type AuthProvider, type Credentials, type Principal } from '../sdk/auth.js';
 
 const ANONYMOUS: Principal = Object.freeze({ id: 'anonymous', kind: 'anonymous', scopes: Object.freeze([]) as readonly string[] });
+
+/** Lab mode with no auth plugin running: every caller acts with every scope (chosen on the console; logged at every start). */
+export const OPEN_PRINCIPAL: Principal = Object.freeze({ id: 'open', kind: 'anonymous', scopes: API_SCOPES, display: 'open access (lab mode, no auth plugin)' });
 
 /** What a stranger is told when the box cannot decide (the reason and the fix are in the log and /readyz). */
 export const AUTH_UNAVAILABLE_MESSAGE = 'no auth provider is running: this box refuses every publish, play and request that needs an access decision';
@@ -19,7 +22,8 @@ export interface AuthRegistryOptions {
 /**
  * Auth providers registered by plugins, each tagged with its owner, asked in order — only while their
  * owner runs. With no running provider the box fails closed: `authenticate` and `authorize` throw
- * AuthUnavailableError (HTTP 503, a refused publish or play). Only lab mode runs open.
+ * AuthUnavailableError (HTTP 503, a refused publish or play). Only lab mode runs open: every caller
+ * is OPEN_PRINCIPAL (every scope) and every action is allowed.
  */
 export class AuthRegistry implements AuthApi {
   private readonly providers: Array<{ provider: AuthProvider; owner: string }> = [];
@@ -51,6 +55,7 @@ export class AuthRegistry implements AuthApi {
 
   async authenticate(credentials: Credentials): Promise<Principal> {
     const providers = this.decidable();
+    if (providers.length === 0) return OPEN_PRINCIPAL;
     for (const p of providers) {
       const principal = await p.authenticate(credentials);
       if (principal) return principal;

@@ -50,6 +50,7 @@ describe('loadConfig', () => {
       plugins: {},
       pluginHost: { startTimeoutMs: 10000, stopTimeoutMs: 5000, disable: [] },
       events: { maxEvents: 10000 },
+      auth: { labMode: false },
       shutdownTimeoutMs: 10000,
     });
     assert.deepEqual(c.layers, [{ name: 'defaults', source: 'built-in' }]);

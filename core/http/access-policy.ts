@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { AuthenticationError, AuthUnavailableError, ForbiddenError } from '../errors/xlive-error.js';
 import type { Credentials, Principal } from '../sdk/auth.js';
-import { API_SCOPES } from '../sdk/auth.js';
+import { OPEN_PRINCIPAL } from '../auth/auth-registry.js';
 import type { RouteOptions } from '../sdk/http.js';
 import { clientIp } from './client-ip.js';
 
@@ -39,8 +39,7 @@ export interface Authenticator {
   authenticate(credentials: Credentials): Promise<Principal>;
 }
 
-/** Lab mode with no auth plugin running: callers act with every scope (chosen on the console; logged at every start). */
-export const OPEN_PRINCIPAL: Principal = Object.freeze({ id: 'open', kind: 'anonymous', scopes: API_SCOPES, display: 'open access (lab mode, no auth plugin)' });
+export { OPEN_PRINCIPAL };
 
 /** What the request presents: a bearer token, or a session cookie (with its CSRF header). */
 export function credentialsOf(c: Context, trustProxy: boolean): Credentials | undefined {
