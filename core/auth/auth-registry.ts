@@ -7,7 +7,8 @@ const ANONYMOUS: Principal = Object.freeze({ id: 'anonymous', kind: 'anonymous',
 export const OPEN_PRINCIPAL: Principal = Object.freeze({ id: 'open', kind: 'anonymous', scopes: API_SCOPES, display: 'open access (lab mode, no auth plugin)' });
 
 /** What a stranger is told when the box cannot decide (the reason and the fix are in the log and /readyz). */
-export const AUTH_UNAVAILABLE_MESSAGE = 'no auth provider is running: this box refuses every publish, play and request that needs an access decision';
+export const AUTH_UNAVAILABLE_MESSAGE =
+  'no auth provider is running, so this box refuses every request, publish and play that needs an access decision; the operator finds the cause and the fix in the box log';
 
 export interface AuthRegistryOptions {
   /**

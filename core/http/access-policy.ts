@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { AuthenticationError, AuthUnavailableError, ForbiddenError } from '../errors/xlive-error.js';
 import type { Credentials, Principal } from '../sdk/auth.js';
-import { OPEN_PRINCIPAL } from '../auth/auth-registry.js';
+import { AUTH_UNAVAILABLE_MESSAGE, OPEN_PRINCIPAL } from '../auth/auth-registry.js';
 import type { RouteOptions } from '../sdk/http.js';
 import { clientIp } from './client-ip.js';
 
@@ -64,7 +64,7 @@ export function accessGuard(auth: Authenticator, policy: AccessPolicy, trustProx
       return next();
     }
     // Fail closed: a box that cannot decide refuses, with or without credentials.
-    if (!auth.available) throw new AuthUnavailableError(AUTH_UNAVAILABLE_DETAIL);
+    if (!auth.available) throw new AuthUnavailableError(AUTH_UNAVAILABLE_MESSAGE);
     const creds = credentialsOf(c, trustProxy);
     if (!creds) throw new AuthenticationError('authentication required: send "Authorization: Bearer <token>" or log in');
     const principal = await auth.authenticate(creds);
@@ -78,10 +78,6 @@ export function accessGuard(auth: Authenticator, policy: AccessPolicy, trustProx
     return next();
   };
 }
-
-/** What a refused caller reads (a stranger may read it: no plugin names or error text). */
-export const AUTH_UNAVAILABLE_DETAIL =
-  'no auth provider is running, so this box refuses every request that needs an access decision; the operator finds the reason and the fix in the box log and /readyz';
 
 /**
  * The caller of a public route that shows more to some callers (`/readyz` details): their principal

@@ -6,8 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { PACKAGE_ROOT, runCli, startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
 
-/** The kernel is tested without the auth plugin (its own suite covers the guarded API). */
-const OPEN = { XLIVE_PLUGIN_HOST_DISABLE: '["auth-local"]' };
+/** The kernel is tested without the auth plugin, open on purpose in lab mode (its own suite covers the guarded API). */
+const OPEN = { XLIVE_PLUGIN_HOST_DISABLE: '["auth-local"]', XLIVE_AUTH_LAB_MODE: '1' };
 
 interface PluginRow {
   id: string;
