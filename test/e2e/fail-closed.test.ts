@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -30,6 +31,23 @@ async function provision(app: ApplianceHandle): Promise<{ admin: Creds; token: s
   const created = await call(app.httpUrl, 'POST', '/api/v1/stream-keys', admin, { path: 'live/stage' });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   return { admin, token, key: String(created.body['key']) };
+}
+
+/** The status a WebSocket upgrade request gets (101 when accepted). */
+function wsUpgradeStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { agent: false, headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
+    req.setTimeout(10_000, () => req.destroy(new Error('no answer to the upgrade')));
+    req.on('upgrade', (_res, socket) => {
+      socket.destroy();
+      resolve(101);
+    });
+    req.on('response', (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+  });
 }
 
 async function publishRefused(app: ApplianceHandle, path: string): Promise<void> {
@@ -63,6 +81,7 @@ async function assertClosed(app: ApplianceHandle, token?: string): Promise<void>
     assert.equal(r.status, 503, `${path}: ${JSON.stringify(r.body)}`);
     assert.equal(r.body.code, 'AUTH_UNAVAILABLE');
   }
+  assert.equal(await wsUpgradeStatus(`${app.httpUrl}/flv/live/stage.flv`), 503, 'WebSocket-FLV playback is refused too');
   assert.equal((await fetch(`${app.httpUrl}/healthz`)).status, 200, 'the box keeps serving its public routes');
   const version = await call<{ auth: string; labMode: boolean }>(app.httpUrl, 'GET', '/api/v1/version');
   assert.equal(version.status, 200);
