@@ -5,13 +5,14 @@
  * error text from the public /metrics and /readyz. Each must now fail while the box keeps serving.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
+import { chromium, type Browser } from 'playwright-core';
 import { SettingsRepository } from '../../core/store/settings-repository.js';
 import { call, makeToken, signIn, type Creds } from '../../plugins/auth-local/testing/http-client.js';
 import { parseExposition, sampleValue } from '../../plugins/metrics-prometheus/testing/exposition-parser.js';
@@ -19,6 +20,7 @@ import { ffmpegPublish } from '../helpers/ffmpeg.js';
 import { runCli, startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
 
 const PW = 'fail-closed e2e password';
+const CHROMIUM = '/usr/bin/chromium';
 const FAST = { XLIVE_AUTH_LOCAL_FAILURE_DELAY_MIN_MS: '0', XLIVE_AUTH_LOCAL_FAILURE_DELAY_MAX_MS: '0' };
 const ALL_SCOPES = ['streams:read', 'streams:write', 'recordings:read', 'recordings:write', 'plugins:admin', 'system:read', 'system:admin', 'users:admin', 'metrics:read'];
 
@@ -335,4 +337,35 @@ describe('public /metrics and /readyz show what a stranger may see', () => {
       await publisher.done;
     }
   });
+});
+
+describe('the panel shows why the box is open or closed (Chromium)', { skip: existsSync(CHROMIUM) ? false : 'chromium missing' }, () => {
+  let browser: Browser;
+  before(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  for (const [env, banner] of [
+    [{ XLIVE_PLUGIN_HOST_DISABLE: '["auth-local"]', XLIVE_AUTH_LAB_MODE: '1' }, /^LAB MODE: no auth plugin is running and this box is OPEN/],
+    [{ XLIVE_PLUGIN_HOST_DISABLE: '["auth-local"]' }, /^No auth plugin is running, so this box refuses every sign-in, publish and play/],
+  ] as const) {
+    it(`banner: ${banner.source.slice(1, 30)}…`, async () => {
+      const app = await startAppliance({ env });
+      const page = await browser.newPage();
+      try {
+        await page.goto(app.httpUrl + '/');
+        await page.locator('#auth-banner').waitFor({ state: 'visible', timeout: 10_000 });
+        assert.match((await page.textContent('#auth-banner')) ?? '', banner);
+      } finally {
+        await page.close();
+        await app.stop();
+      }
+    });
+  }
 });
