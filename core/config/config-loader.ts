@@ -97,7 +97,8 @@ function settingsTree(settings: Record<string, unknown>, warnings: string[]): Co
       continue;
     }
     if ((CONSOLE_ONLY_KEYS as readonly string[]).includes(segs[0]!)) {
-      warnings.push(`settings: ${key} is REFUSED: auth lab mode is chosen only on the console (a config file or XLIVE_AUTH_LAB_MODE=1), never through the API`);
+      const shown = isPlainObject(value) && Object.keys(value).length > 0 ? Object.keys(value).map((k) => `${key}.${k}`).join(', ') : key;
+      warnings.push(`settings: ${shown} is REFUSED: auth lab mode is chosen only on the console (a config file or XLIVE_AUTH_LAB_MODE=1), never through the API`);
       continue;
     }
     const patch: ConfigTree = {};
