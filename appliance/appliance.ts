@@ -6,7 +6,7 @@ import { TOKENS } from '../core/container/tokens.js';
 import { describeError } from '../core/errors/xlive-error.js';
 import type { SecuredRouter } from '../core/http/secured-router.js';
 import type { EventLog } from '../core/events/event-log.js';
-import type { AuthRegistry } from '../core/auth/auth-registry.js';
+import type { AuthAvailability } from '../core/auth/auth-availability.js';
 import type { HttpServer } from '../core/http/http-server.js';
 import type { RouteTable } from '../core/http/route-table.js';
 import type { Logger } from '../core/logging/logger.js';
@@ -31,7 +31,7 @@ export class Appliance {
     @inject(TOKENS.RouteTable) private readonly routes: RouteTable,
     @inject(TOKENS.Router) private readonly router: SecuredRouter,
     @inject(TOKENS.EventLog) private readonly events: EventLog,
-    @inject(TOKENS.AuthRegistry) private readonly auth: AuthRegistry,
+    @inject('AuthAvailability') private readonly auth: AuthAvailability,
     @inject(TOKENS.HttpServer) private readonly http: HttpServer,
     @inject(TOKENS.PluginHost) private readonly plugins: PluginHost,
     @inject('ListenerBook') private readonly listeners: ListenerBook,
@@ -42,11 +42,9 @@ export class Appliance {
   async start(): Promise<void> {
     for (const w of this.config.warnings) this.log.warn(w);
     await this.plugins.load();
-    if (!this.auth.hasProviders) {
-      this.log.warn('no auth plugin is running: the API and publishing are OPEN to anyone who can reach this box');
-    }
     this.router.mountPluginRoutes(this.routes);
     await this.plugins.start();
+    this.auth.logAtStart(this.log);
     await this.http.start();
     this.listeners.report('http', { host: this.config.values.http.host, port: this.http.port ?? 0 });
     this.started = true;

@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { container as rootContainer, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
+import { AuthAvailability } from '../core/auth/auth-availability.js';
 import { AuthRegistry } from '../core/auth/auth-registry.js';
+import { AuthProviderRequiredError } from '../core/errors/xlive-error.js';
 import { loadConfig, type LoadedConfig } from '../core/config/config-loader.js';
 import { TOKENS, type BuildInfo } from '../core/container/tokens.js';
 import { ConflictError } from '../core/errors/xlive-error.js';
@@ -116,7 +118,11 @@ export function composeAppliance(opts: RootOptions): {
   c.register(TOKENS.StreamHub, once(() => new StreamHub(v.streams, log.child('streams'))));
   c.register(TOKENS.HealthRegistry, once(() => new HealthRegistry()));
   c.register(TOKENS.MetricsRegistry, once(() => new MetricsRegistry()));
-  c.register(TOKENS.AuthRegistry, once(() => new AuthRegistry()));
+  // Fail closed: only providers of running plugins are asked; none running refuses, unless lab mode.
+  c.register(TOKENS.AuthRegistry, once((k) => new AuthRegistry({ labMode: v.auth.labMode, isRunning: (owner) => k.resolve<PluginHost>(TOKENS.PluginHost).isRunning(owner) })));
+  c.register('AuthAvailability', once((k) =>
+    new AuthAvailability({ registry: k.resolve(TOKENS.AuthRegistry), plugins: () => k.resolve<PluginHost>(TOKENS.PluginHost).list(), labModeOrigin: config.origin('auth.labMode') }),
+  ));
   c.register(TOKENS.StorageRegistry, once(() => new StorageRegistry()));
   c.register(TOKENS.RouteTable, once(() => new RouteTable()));
   c.register(TOKENS.EventLog, once(() => new EventLog(new EventRepository(db), v.events.maxEvents, log.child('events'))));
@@ -186,6 +192,8 @@ export function composeAppliance(opts: RootOptions): {
   const health = c.resolve<HealthRegistry>(TOKENS.HealthRegistry);
   const events = c.resolve<EventLog>(TOKENS.EventLog);
   const enablement = c.resolve<PluginEnablement>('PluginEnablement');
+  const auth = c.resolve<AuthRegistry>(TOKENS.AuthRegistry);
+  const authAvailability = c.resolve<AuthAvailability>('AuthAvailability');
   registerCoreRoutes(c.resolve(TOKENS.Router), {
     health,
     streams: hub,
@@ -193,12 +201,14 @@ export function composeAppliance(opts: RootOptions): {
     events,
     version: build,
     trustProxy: v.http.trustProxy,
+    access: () => ({ labMode: auth.labMode, auth: authAvailability.mode() }),
     setPluginEnabled: (id, enabled, who, permissions) => {
       const m = plugins.manifest(id);
       if (!m) {
         if (!plugins.get(id)) return false;
         throw new ConflictError(`plugin ${id} has no valid manifest; fix or remove its folder (see its error)`);
       }
+      if (!enabled) refuseDisablingLastAuthProvider(m, auth.runningOwners());
       enablement.set(m, enabled, who, permissions);
       return true;
     },
@@ -206,9 +216,24 @@ export function composeAppliance(opts: RootOptions): {
   bridgeStreamEvents((l) => hub.onEvent(l), events);
   registerPanelRoutes(c.resolve(TOKENS.Router), join(build.packageRoot, 'dist', 'appliance', 'panel'));
   registerCoreHealthChecks(health, { db, plugins });
+  health.register(authAvailability.healthCheck());
   registerCoreMetrics(c.resolve(TOKENS.MetricsRegistry), { hub, plugins });
+  authAvailability.registerMetrics(c.resolve(TOKENS.MetricsRegistry));
   const processFaults = new ProcessFaultHandlers({ log: log.child('process'), metrics: c.resolve(TOKENS.MetricsRegistry), plugins, exit: (code) => process.exit(code) });
   return { appliance: c.resolve(Appliance), container: c, log, config, processFaults };
 }
 
 export type { BuildInfo };
+
+/**
+ * The API and panel may not disable the auth plugin that provides the box's only running auth provider:
+ * the box would then refuse everything (or, in lab mode, run open). The console still can, with a warning.
+ */
+function refuseDisablingLastAuthProvider(plugin: { id: string; kinds: readonly string[] }, runningOwners: readonly string[]): void {
+  if (!plugin.kinds.includes('auth')) return;
+  if (runningOwners.some((o) => o !== plugin.id)) return;
+  throw new AuthProviderRequiredError(
+    `plugin ${plugin.id} provides the box's only running auth provider and cannot be disabled through the API: without it the box refuses every request. Enable another auth plugin first, or use the console ("xlive plugins disable ${plugin.id}")`,
+    { details: { plugin: plugin.id } },
+  );
+}

@@ -40,6 +40,7 @@ export async function pluginsCommand(args: string[], io: CliIo): Promise<number>
         const enable = sub === 'enable';
         enablement.set(m, enable, { actor: 'console', ip: 'local' }, enable ? m.permissions : undefined);
         io.out.write(`${m.id} ${sub}d; restart xlive to apply\n`);
+        if (!enable && m.kinds.includes('auth')) io.err.write(authDisableWarning(m.id, config.values.auth.labMode));
         if (enable && m.source === 'external') io.out.write(consentText(m));
       }
       return 0;
@@ -66,4 +67,13 @@ function consentText(m: PluginManifest): string {
     `  ${m.id} ${m.version} is a third-party plugin from ${m.dir}; you consented to its permissions: ${perms}\n` +
     `  it runs inside the xlive process with the service user's rights (see docs/security.md)\n`
   );
+}
+
+/** The console may disable the auth plugin (the API may not); it says loudly what that does. */
+function authDisableWarning(id: string, labMode: boolean): string {
+  const then = labMode
+    ? 'auth lab mode is on, so with no auth plugin running the box will be OPEN to anyone who can reach it'
+    : 'with no auth plugin running the box will REFUSE every API request, publish and play (503 AUTH_UNAVAILABLE)';
+  return `WARNING: ${id} is an auth plugin. After the next restart ${then}, until you run "xlive plugins enable ${id}" and restart` +
+    `${labMode ? '' : ', or choose lab mode on purpose (auth.labMode=true / XLIVE_AUTH_LAB_MODE=1)'}.\n`;
 }

@@ -2,7 +2,21 @@
 import { $, api, show, showError, withBusy } from './panel-api.js';
 import { enterDashboard, leaveDashboard } from './panel-dashboard.js';
 
+const BANNERS = {
+  'lab-open': 'LAB MODE: no auth plugin is running and this box is OPEN — anyone who can reach it controls it and may publish. Turn lab mode off on the console.',
+  closed: 'No auth plugin is running, so this box refuses every sign-in, publish and play. The box log (journalctl -u xlive) names the cause and the fix.',
+};
+
+/** The lab-mode / fail-closed banner, from the public version endpoint. */
+async function showAuthBanner() {
+  const v = await api('GET', '/api/v1/version').catch(() => null);
+  const text = v && (BANNERS[v.auth] || (v.labMode ? 'Lab mode is on: if the auth plugin stops, this box runs open to anyone.' : ''));
+  $('auth-banner').textContent = text || '';
+  $('auth-banner').hidden = !text;
+}
+
 async function boot() {
+  showAuthBanner();
   try {
     const s = await api('GET', '/api/v1/session');
     if (s.authenticated && s.user) return enterDashboard(s);

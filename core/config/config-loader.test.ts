@@ -50,6 +50,7 @@ describe('loadConfig', () => {
       plugins: {},
       pluginHost: { startTimeoutMs: 10000, stopTimeoutMs: 5000, disable: [], faultLimit: 10, faultWindowMs: 60000, slowCallbackMs: 200 },
       events: { maxEvents: 10000 },
+      auth: { labMode: false },
       shutdownTimeoutMs: 10000,
     });
     assert.deepEqual(c.layers, [{ name: 'defaults', source: 'built-in' }]);
@@ -212,6 +213,19 @@ describe('loadConfig', () => {
       'settings: obsolete is not a known key (ignored)',
     ]);
     assert.equal(c.origin('http.port'), 'settings');
+  });
+
+  it('refuses auth lab mode from the settings layer, in either spelling; files and env may set it', () => {
+    for (const settings of [{ 'auth.labMode': true }, { auth: { labMode: true } }]) {
+      const c = load({}, {}, settings);
+      assert.equal(c.values.auth.labMode, false);
+      assert.equal(c.warnings.length, 1);
+      assert.match(c.warnings[0]!, /^settings: auth\.labMode is REFUSED: auth lab mode is chosen only on the console/);
+    }
+    assert.equal(load({}, { XLIVE_AUTH_LAB_MODE: '1' }, { 'auth.labMode': false }).values.auth.labMode, true);
+    const file = load({ '/srv/config/local.json': '{"auth":{"labMode":true}}' });
+    assert.equal(file.values.auth.labMode, true);
+    assert.match(file.origin('auth.labMode'), /local/);
   });
 
   it('ignores an XLIVE_ENV naming a file that is read anyway, with a warning', () => {

@@ -6,7 +6,7 @@
  */
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors/xlive-error.js';
-import { type CoreConfig, PATH_KEYS, coreSchema } from './core-schema.js';
+import { CONSOLE_ONLY_KEYS, type CoreConfig, PATH_KEYS, coreSchema } from './core-schema.js';
 import { type Env, RESERVED_ENV_VARS, readCoreEnv } from './env-layer.js';
 import { type ReadFile, defaultReadFile, readFileLayers } from './file-layers.js';
 import { type ConfigTree, deepClone, deepFreeze, isPlainObject, setPath } from './key-path.js';
@@ -94,6 +94,11 @@ function settingsTree(settings: Record<string, unknown>, warnings: string[]): Co
     }
     if ((PATH_KEYS as readonly string[]).includes(segs[0]!)) {
       warnings.push(`settings: ${key} is ignored (paths are set only by files and the environment)`);
+      continue;
+    }
+    if ((CONSOLE_ONLY_KEYS as readonly string[]).includes(segs[0]!)) {
+      const shown = isPlainObject(value) && Object.keys(value).length > 0 ? Object.keys(value).map((k) => `${key}.${k}`).join(', ') : key;
+      warnings.push(`settings: ${shown} is REFUSED: auth lab mode is chosen only on the console (a config file or XLIVE_AUTH_LAB_MODE=1), never through the API`);
       continue;
     }
     const patch: ConfigTree = {};

@@ -47,6 +47,15 @@ export interface PluginHostConfig {
   slowCallbackMs: number;
 }
 
+export interface AuthConfig {
+  /**
+   * Lab mode: with no auth plugin running the box is OPEN (anyone controls it, anyone publishes)
+   * instead of refusing everything. Chosen on the console only (config file or XLIVE_AUTH_LAB_MODE);
+   * the settings layer (SQLite, written by the API/panel) can never set it.
+   */
+  labMode: boolean;
+}
+
 export interface CoreConfig {
   /** Absolute. Default `<cwd>/data`. */
   dataDir: string;
@@ -61,11 +70,15 @@ export interface CoreConfig {
   plugins: Record<string, Record<string, unknown>>;
   pluginHost: PluginHostConfig;
   events: EventsConfig;
+  auth: AuthConfig;
   shutdownTimeoutMs: number;
 }
 
 /** Keys holding filesystem paths: resolved against cwd, and never taken from the settings layer. */
 export const PATH_KEYS = ['dataDir', 'runtimeDir', 'pluginsDir'] as const;
+
+/** Sections set only on the console (files, environment), never from the settings layer the API writes. */
+export const CONSOLE_ONLY_KEYS = ['auth'] as const;
 
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
@@ -151,6 +164,14 @@ export const coreSchema = {
       default: {},
       properties: {
         maxEvents: { type: 'integer', minimum: 100, maximum: 1_000_000, default: 10_000 },
+      },
+    },
+    auth: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        labMode: { type: 'boolean', default: false },
       },
     },
     shutdownTimeoutMs: millis(10_000),

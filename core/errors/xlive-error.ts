@@ -80,6 +80,22 @@ export class LimitExceededError extends XliveError {
 export class ConflictError extends XliveError {
   readonly code = 'CONFLICT';
 }
+/**
+ * No auth provider is running, so the box cannot decide who may do what: it refuses (503). The message
+ * is what a stranger may read; the reason (which plugin, its error) and the fix go to the log and
+ * /readyz.
+ */
+export class AuthUnavailableError extends XliveError {
+  readonly code = 'AUTH_UNAVAILABLE';
+}
+/** The last running auth provider may not be disabled through the API (409). */
+export class AuthProviderRequiredError extends XliveError {
+  readonly code = 'AUTH_PROVIDER_REQUIRED';
+}
+/** A data file (a secret, a database) is damaged; the message names its path and the fix. */
+export class DamagedFileError extends XliveError {
+  readonly code = 'FILE_DAMAGED';
+}
 export class DatabaseError extends XliveError {
   readonly code: string = 'DATABASE_ERROR';
 }

@@ -32,7 +32,7 @@ export class HealthRegistry {
         const prior = this.since.get(c.name);
         const at = prior && prior.status === result.status ? prior.at : this.now();
         this.since.set(c.name, { status: result.status, at });
-        return { name: c.name, status: result.status, message: result.message, since: at.toISOString() };
+        return { name: c.name, status: result.status, message: result.message, ...(result.publicMessage ? { publicMessage: result.publicMessage } : {}), since: at.toISOString() };
       }),
     );
     const status = entries.reduce<HealthStatus>((worst, e) => (RANK[e.status] > RANK[worst] ? e.status : worst), 'ok');

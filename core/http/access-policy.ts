@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { AuthenticationError, ForbiddenError } from '../errors/xlive-error.js';
+import { AuthenticationError, AuthUnavailableError, ForbiddenError } from '../errors/xlive-error.js';
 import type { Credentials, Principal } from '../sdk/auth.js';
-import { API_SCOPES } from '../sdk/auth.js';
+import { AUTH_UNAVAILABLE_MESSAGE, OPEN_PRINCIPAL } from '../auth/auth-registry.js';
 import type { RouteOptions } from '../sdk/http.js';
 import { clientIp } from './client-ip.js';
 
@@ -32,12 +32,14 @@ export function policyOf(options: RouteOptions): AccessPolicy {
 
 /** The slice of the auth registry the guard calls. */
 export interface Authenticator {
-  readonly hasProviders: boolean;
+  /** A provider runs: requests can be decided. */
+  readonly available: boolean;
+  /** Lab mode with no running provider: open to anyone. */
+  readonly open: boolean;
   authenticate(credentials: Credentials): Promise<Principal>;
 }
 
-/** With no auth plugin the box is open: callers act with every scope (a lab set-up; logged at start). */
-export const OPEN_PRINCIPAL: Principal = Object.freeze({ id: 'open', kind: 'anonymous', scopes: API_SCOPES, display: 'open access (no auth plugin)' });
+export { OPEN_PRINCIPAL };
 
 /** What the request presents: a bearer token, or a session cookie (with its CSRF header). */
 export function credentialsOf(c: Context, trustProxy: boolean): Credentials | undefined {
@@ -57,10 +59,12 @@ export function credentialsOf(c: Context, trustProxy: boolean): Credentials | un
 export function accessGuard(auth: Authenticator, policy: AccessPolicy, trustProxy: boolean): MiddlewareHandler {
   return async (c, next) => {
     if (policy.kind === 'public') return next();
-    if (!auth.hasProviders) {
+    if (auth.open) {
       c.set('principal', OPEN_PRINCIPAL);
       return next();
     }
+    // Fail closed: a box that cannot decide refuses, with or without credentials.
+    if (!auth.available) throw new AuthUnavailableError(AUTH_UNAVAILABLE_MESSAGE);
     const creds = credentialsOf(c, trustProxy);
     if (!creds) throw new AuthenticationError('authentication required: send "Authorization: Bearer <token>" or log in');
     const principal = await auth.authenticate(creds);
@@ -73,4 +77,18 @@ export function accessGuard(auth: Authenticator, policy: AccessPolicy, trustProx
     c.set('principal', principal);
     return next();
   };
+}
+
+/**
+ * The caller of a public route that shows more to some callers (`/readyz` details): their principal
+ * when they present valid credentials, undefined when they present none or the box cannot decide.
+ * Wrong credentials are refused (401/403 as on a guarded route), so a misconfigured scraper notices.
+ */
+export async function optionalPrincipal(auth: Authenticator, c: Context, trustProxy: boolean): Promise<Principal | undefined> {
+  if (auth.open) return OPEN_PRINCIPAL;
+  if (!auth.available) return undefined;
+  const creds = credentialsOf(c, trustProxy);
+  if (!creds) return undefined;
+  const principal = await auth.authenticate(creds);
+  return principal.kind === 'anonymous' ? undefined : principal;
 }

@@ -1,5 +1,6 @@
 import { NotFoundError, ValidationError } from '../errors/xlive-error.js';
 import type { HealthRegistry } from '../health/health-registry.js';
+import { publicHealthReport, READYZ_DETAIL_SCOPE } from '../health/public-report.js';
 import type { EventFilter, BoxEvent } from '../sdk/events.js';
 import type { StreamApi } from '../sdk/streams.js';
 import { clientIp } from './client-ip.js';
@@ -20,6 +21,8 @@ export interface CoreRouteDeps {
   plugins: { list(): unknown[]; get(id: string): unknown };
   events: { list(filter?: EventFilter): BoxEvent[] };
   version: { name: string; version: string; apiVersion: string };
+  /** The box's access mode for the version endpoint (the panel's banner): lab mode, and enforced/lab-open/closed. */
+  access?(): { labMode: boolean; auth: string };
 }
 
 const PLUGIN_PATCH_BODY =
@@ -30,16 +33,20 @@ export function registerCoreRoutes(r: SecuredRouter, deps: CoreRouteDeps): void 
   const pub = { public: true };
   r.add('core', 'GET', '/healthz', pub, (c) => c.json({ status: 'ok' }));
 
+  // Public, for probes; check messages (paths, stream names, error text) only with system:read.
   r.add('core', 'GET', '/readyz', pub, async (c) => {
-    const report = await deps.health.run();
+    const full = (await r.callerOf(c))?.scopes.includes(READYZ_DETAIL_SCOPE) ?? false;
+    const report = full ? await deps.health.run() : publicHealthReport(await deps.health.run());
     if (report.status !== 'fail') return c.json(report);
     const failing = report.checks.filter((x) => x.status === 'fail');
-    const p = statusProblem(503, 'NOT_READY', `failing checks: ${failing.map((x) => `${x.name} (${x.message ?? 'fail'})`).join(', ')}`, c.req.path, c.get('requestId'));
+    const named = failing.map((x) => (full ? `${x.name} (${x.message ?? 'fail'})` : x.publicMessage ? `${x.name} (${x.publicMessage})` : x.name));
+    const more = full ? '' : `; details need the ${READYZ_DETAIL_SCOPE} scope`;
+    const p = statusProblem(503, 'NOT_READY', `failing checks: ${named.join(', ')}${more}`, c.req.path, c.get('requestId'));
     return sendProblem(c, { ...p, body: { ...p.body, checks: report.checks } });
   });
 
   r.add('core', 'GET', '/api/v1/version', pub, (c) =>
-    c.json({ name: deps.version.name, version: deps.version.version, pluginApiVersion: deps.version.apiVersion, node: process.versions.node }),
+    c.json({ name: deps.version.name, version: deps.version.version, pluginApiVersion: deps.version.apiVersion, node: process.versions.node, ...deps.access?.() }),
   );
 
   r.add('core', 'GET', '/api/v1/plugins', { scope: 'system:read' }, (c) => c.json({ items: deps.plugins.list() }));

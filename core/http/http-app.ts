@@ -52,7 +52,8 @@ export function createHttpApp(opts: HttpAppOptions): XliveApp {
   app.onError((err, c) => {
     const requestId = c.get('requestId');
     const p = toProblem(err, c.req.path, requestId);
-    if (p.status >= 500) log.error(`${c.req.method} ${c.req.path} failed: ${(err as Error).stack ?? String(err)}`, { requestId });
+    // A box that fails closed refuses every request: its cause is logged once at start, not per request.
+    if (p.status >= 500 && p.body.code !== 'AUTH_UNAVAILABLE') log.error(`${c.req.method} ${c.req.path} failed: ${(err as Error).stack ?? String(err)}`, { requestId });
     else log.debug(`${c.req.method} ${c.req.path} -> ${p.status} ${p.body.code}`, { requestId });
     return sendProblem(c, p);
   });

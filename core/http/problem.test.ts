@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AuthenticationError, ForbiddenError, RateLimitedError, StreamNotFoundError, ValidationError, PluginError } from '../errors/xlive-error.js';
+import { AuthenticationError, AuthProviderRequiredError, AuthUnavailableError, ForbiddenError, RateLimitedError, StreamNotFoundError, ValidationError, PluginError } from '../errors/xlive-error.js';
 import { toProblem } from './problem.js';
 
 describe('toProblem', () => {
@@ -12,6 +12,8 @@ describe('toProblem', () => {
       [new ValidationError('bad path'), 400, 'VALIDATION_FAILED'],
       [new PluginError('PLUGIN_START_FAILED', 'x failed to start'), 500, 'PLUGIN_START_FAILED'],
       [new PluginError('PLUGIN_NOT_RUNNING', 'plugin x is failed'), 503, 'PLUGIN_NOT_RUNNING'],
+      [new AuthUnavailableError('no auth provider is running'), 503, 'AUTH_UNAVAILABLE'],
+      [new AuthProviderRequiredError('auth-local is the only auth provider'), 409, 'AUTH_PROVIDER_REQUIRED'],
     ];
     for (const [err, status, code] of cases) {
       const p = toProblem(err, '/x', 'rid');

@@ -1,6 +1,7 @@
 import type { Context, Handler } from 'hono';
 import type { HttpMethod, RouteOptions } from '../sdk/http.js';
-import { accessGuard, policyOf, type Authenticator, type PolicyTable } from './access-policy.js';
+import type { Principal } from '../sdk/auth.js';
+import { accessGuard, optionalPrincipal, policyOf, type Authenticator, type PolicyTable } from './access-policy.js';
 import type { XliveApp } from './http-app.js';
 import type { HttpRateLimits } from './rate-limits.js';
 import type { RouteTable } from './route-table.js';
@@ -23,6 +24,11 @@ export class SecuredRouter {
     const limit = options.media ? this.limits.media() : this.limits.api();
     this.app.on(method, path, limit, accessGuard(this.auth, policy, this.trustProxy), handler as Handler);
     this.policies.add(method, path, policy, owner);
+  }
+
+  /** The caller of a public route, when it presents valid credentials (see `optionalPrincipal`). */
+  callerOf(c: Context): Promise<Principal | undefined> {
+    return optionalPrincipal(this.auth, c, this.trustProxy);
   }
 
   /** Mount what plugins registered during setup. */

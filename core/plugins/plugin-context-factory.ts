@@ -222,7 +222,7 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
     auth: {
       register: (provider) => {
         gate.require('auth:provide', 'provide authentication');
-        gate.stage('register an auth provider', () => s.auth.register(provider));
+        gate.stage('register an auth provider', () => s.auth.register(provider, m.id));
       },
       authenticate: (c) => s.auth.authenticate(c),
       authorize: (p, r, a) => s.auth.authorize(p, r, a),

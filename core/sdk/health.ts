@@ -2,7 +2,10 @@ export type HealthStatus = 'ok' | 'warn' | 'fail';
 
 export interface HealthResult {
   status: HealthStatus;
+  /** Shown to callers with `system:read` only: may name paths, streams, error text. */
   message?: string;
+  /** Shown to anyone on the public `/readyz`: what a stranger may read (no paths, stream names or error text). */
+  publicMessage?: string;
 }
 
 export interface HealthCheck {
@@ -13,5 +16,5 @@ export interface HealthCheck {
 
 export interface HealthReport {
   status: HealthStatus;
-  checks: Array<{ name: string; status: HealthStatus; message?: string; since: string }>;
+  checks: Array<{ name: string; status: HealthStatus; message?: string; publicMessage?: string; since: string }>;
 }

@@ -32,7 +32,7 @@ describe('auth-local plugin', () => {
       const instance = plugin.setup(t.ctx);
       t.commit();
       await instance?.start?.();
-      assert.equal(t.parts.auth.hasProviders, true);
+      assert.equal(t.parts.auth.available, true);
       const routes = t.parts.routes.routes.filter((r) => r.owner === 'auth-local');
       assert.ok(routes.length >= 20);
       for (const r of routes) {

@@ -82,6 +82,47 @@ describe('metrics-prometheus', () => {
     }
   });
 
+  it('public by default: strangers get no stream, path or target labels; a metrics:read token gets everything', async () => {
+    const s = await serve({}, tokens);
+    try {
+      const perStream = s.t.ctx.metrics.gauge({ name: 'xlive_test_stream_readers', help: 'per stream', labelNames: ['stream', 'protocol'] });
+      perStream.set({ stream: 'live/secret-show', protocol: 'hls' }, 2);
+      const disk = s.t.ctx.metrics.gauge({ name: 'xlive_test_disk_free_bytes', help: 'per path', labelNames: ['path'] });
+      disk.set({ path: '/var/lib/xlive' }, 1);
+      const invented = s.t.ctx.metrics.gauge({ name: 'xlive_test_invented', help: 'a label a plugin made up', labelNames: ['name'] });
+      invented.set({ name: 'private' }, 1);
+      const byProtocol = s.t.ctx.metrics.counter({ name: 'xlive_test_bytes_total', help: 'per protocol', labelNames: ['protocol', 'direction'] });
+      byProtocol.inc({ protocol: 'rtmp', direction: 'in' }, 5);
+      const plain = s.t.ctx.metrics.gauge({ name: 'xlive_test_plain', help: 'no labels' });
+      plain.set({}, 7);
+
+      const anon = await fetch(s.url);
+      assert.equal(anon.status, 200);
+      const text = await anon.text();
+      for (const secret of ['live/secret-show', '/var/lib/xlive', 'private', 'xlive_test_stream_readers', 'xlive_test_disk_free_bytes', 'xlive_test_invented']) {
+        assert.ok(!text.includes(secret), `the public view shows ${secret}`);
+      }
+      const pub = parseExposition(text);
+      assert.equal(sampleValue(pub, 'xlive_test_bytes_total', { protocol: 'rtmp', direction: 'in' }), 5);
+      assert.equal(sampleValue(pub, 'xlive_test_plain'), 7);
+
+      const scraper = await fetch(s.url, { headers: { authorization: 'Bearer scraper' } });
+      assert.equal(scraper.status, 200);
+      const full = parseExposition(await scraper.text());
+      assert.equal(sampleValue(full, 'xlive_test_stream_readers', { stream: 'live/secret-show', protocol: 'hls' }), 2);
+      assert.equal(sampleValue(full, 'xlive_test_disk_free_bytes', { path: '/var/lib/xlive' }), 1);
+
+      const viewer = await fetch(s.url, { headers: { authorization: 'Bearer viewer' } });
+      assert.equal(viewer.status, 403, 'a token without metrics:read is told so, not silently given less');
+      await viewer.body?.cancel();
+      const wrong = await fetch(s.url, { headers: { authorization: 'Bearer nope' } });
+      assert.equal(wrong.status, 401);
+      await wrong.body?.cancel();
+    } finally {
+      await s.close();
+    }
+  });
+
   it('refuses a config that is not a boolean with a coded error', () => {
     const t = createTestContext<Record<string, unknown>>({ id: 'metrics-prometheus', config: { protect: 'yes' } });
     assert.throws(() => plugin.setup(t.ctx as never), (e: Error & { code?: string }) => e.code === 'CONFIG_INVALID');

@@ -7,8 +7,8 @@ import Database from 'better-sqlite3';
 import { PACKAGE_ROOT, runCli, startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
 import { enablePlugins, writePlugin } from '../helpers/external-plugins.js';
 
-/** The kernel is tested without the auth plugin (its own suite covers the guarded API). */
-const OPEN = { XLIVE_PLUGIN_HOST_DISABLE: '["auth-local"]' };
+/** The kernel is tested without the auth plugin, open on purpose in lab mode (its own suite covers the guarded API). */
+const OPEN = { XLIVE_PLUGIN_HOST_DISABLE: '["auth-local"]', XLIVE_AUTH_LAB_MODE: '1' };
 
 interface PluginRow {
   id: string;

@@ -117,8 +117,9 @@ describe('observability end to end', () => {
     await hooks?.close();
   });
 
+  // Per-stream series need metrics:read (the public view leaves them out), as a fleet's Prometheus scrapes.
   const scrape = async (): Promise<{ text: string; families: Families }> => {
-    const res = await fetch(`${app.httpUrl}/metrics`);
+    const res = await api('/metrics');
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
     const text = await res.text();

@@ -83,7 +83,8 @@ export function createSharedParts(opts: { hub?: StreamHub; hubOptions?: Partial<
     routes: new RouteTable(),
     health: new HealthRegistry(),
     metrics: new MetricsRegistry(),
-    auth: new AuthRegistry(),
+    // In-process plugin tests run the open lab policy unless they register a provider (the box itself fails closed).
+    auth: new AuthRegistry({ labMode: true }),
     storage: new StorageRegistry(),
     db,
     migrator,

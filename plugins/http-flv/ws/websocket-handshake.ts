@@ -101,6 +101,7 @@ export function refusalStatus(err: unknown): number {
     case 'RATE_LIMITED':
       return 429;
     case 'LIMIT_EXCEEDED':
+    case 'AUTH_UNAVAILABLE':
       return 503;
     default:
       return 500;
