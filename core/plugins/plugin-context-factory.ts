@@ -12,6 +12,7 @@ import type { MetricsRegistry } from '../metrics/metrics-registry.js';
 import type { HttpMethod, HttpRegistrar, RouteHandler, RouteOptions, UpgradeHandler } from '../sdk/http.js';
 import type { EventLog } from '../events/event-log.js';
 import type { MetricsApi } from '../sdk/metrics.js';
+import type { NetApi, NetListener } from '../sdk/net.js';
 import type { PluginContext, PluginHostInfo, PluginManifest, PluginStore, PluginSummary } from '../sdk/plugin.js';
 import type { StreamApi, StreamEventListener } from '../sdk/streams.js';
 import type { StorageRegistry } from '../storage/storage-registry.js';
@@ -29,6 +30,8 @@ export interface ContextServices {
   events: EventLog;
   plugins(): PluginSummary[];
   host: PluginHostInfo;
+  /** Guarded TCP listeners for plugins (core/net/listener-guards.ts). */
+  net: NetApi;
   dataDir: string;
   runtimeDir: string;
   log: Logger;
@@ -38,7 +41,7 @@ export interface BuiltContext<C> {
   ctx: PluginContext<C>;
   gate: RegistrationGate;
   abort: AbortController;
-  /** Undo what lives beyond the plugin's own code: event listeners, health checks. */
+  /** Undo what lives beyond the plugin's own code: event listeners, health checks, listeners. */
   release(): void;
 }
 
@@ -50,6 +53,7 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
   const abort = new AbortController();
   const unsubscribers: Array<() => void> = [];
   const checkNames: string[] = [];
+  const netListeners: NetListener[] = [];
   const log = s.log.child(m.id);
   const dir = (root: string) => {
     const p = join(root, m.id);
@@ -136,6 +140,15 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
     },
   };
 
+  const net: NetApi = {
+    createServer: (options, onSocket) => {
+      gate.require('net:listen', `listen on its own port (${options.name})`);
+      const listener = s.net.createServer(options, onSocket);
+      netListeners.push(listener);
+      return listener;
+    },
+  };
+
   const ctx: PluginContext<C> = {
     id: m.id,
     config,
@@ -191,6 +204,7 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
       get: (name) => s.storage.get(name),
     },
     store: s.storeFor(m.id),
+    net,
     host: s.host,
   };
   Object.freeze(ctx);
@@ -202,6 +216,7 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
     release() {
       for (const off of unsubscribers.splice(0)) off();
       for (const name of checkNames.splice(0)) s.health.unregister(name);
+      for (const l of netListeners.splice(0)) void l.close();
     },
   };
 }

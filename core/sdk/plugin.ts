@@ -4,6 +4,7 @@ import type { EventsApi } from './events.js';
 import type { HealthCheck, HealthReport } from './health.js';
 import type { HttpRegistrar } from './http.js';
 import type { MetricsApi } from './metrics.js';
+import type { NetApi } from './net.js';
 import type { StorageProvider } from './storage.js';
 import type { StreamApi } from './streams.js';
 
@@ -114,6 +115,8 @@ export interface PluginContext<C = Record<string, unknown>> {
   /** The storage provider registry: a storage plugin registers, others look up by name or take the default. */
   readonly storage: { register(provider: StorageProvider): void; get(name?: string): StorageProvider | undefined };
   readonly store: PluginStore;
+  /** Own TCP listeners behind the host's connection caps (needs `net:listen`); closed when the plugin stops. */
+  readonly net: NetApi;
   /** Host facts a plugin may show or use. */
   readonly host: PluginHostInfo;
 }

@@ -1,0 +1,58 @@
+import type { Logger } from '../logging/logger.js';
+import type { Counter } from '../sdk/metrics.js';
+import type { EventInit } from '../sdk/events.js';
+import type { RefusalReason, RefusalSink } from './connection-guard.js';
+
+export interface RefusalReporterDeps {
+  counter: Counter<'listener' | 'reason'>;
+  record(event: EventInit): void;
+  log: Logger;
+  now?: () => number;
+  /** One event (and log line) per listener + reason + address per this many ms (default 60 s). */
+  intervalMs?: number;
+  /** Distinct listener + reason + address keys remembered (oldest forgotten first). */
+  maxKeys?: number;
+}
+
+const WHAT: Record<RefusalReason, string> = {
+  'idle-per-ip': 'idle connections closed: too many idle from this address',
+  'idle-total': 'idle connections closed: too many idle in total',
+  'per-ip': 'connections refused: too many in use from this address',
+  total: 'connections refused: the listener is at its limit',
+};
+
+/**
+ * Counts every eviction/refusal in `xlive_connections_refused_total{listener,reason}` and records a
+ * `connection.refused` event, at most one per listener + reason + address per minute (a flood makes
+ * thousands per second), carrying how many happened since the last one.
+ */
+export class RefusalReporter implements RefusalSink {
+  private readonly pending = new Map<string, { at: number; count: number }>();
+  private readonly now: () => number;
+  private readonly intervalMs: number;
+  private readonly maxKeys: number;
+
+  constructor(private readonly deps: RefusalReporterDeps) {
+    this.now = deps.now ?? Date.now;
+    this.intervalMs = deps.intervalMs ?? 60_000;
+    this.maxKeys = deps.maxKeys ?? 1024;
+  }
+
+  refused(listener: string, reason: RefusalReason, clientKey: string, limit: number): void {
+    this.deps.counter.inc({ listener, reason });
+    const key = `${listener}|${reason}|${clientKey}`;
+    const t = this.now();
+    const seen = this.pending.get(key);
+    if (seen && t - seen.at < this.intervalMs) {
+      seen.count++;
+      return;
+    }
+    const count = (seen?.count ?? 0) + 1;
+    this.pending.delete(key);
+    this.pending.set(key, { at: t, count: 0 });
+    while (this.pending.size > this.maxKeys) this.pending.delete(this.pending.keys().next().value!);
+    const message = `${listener}: ${count} ${WHAT[reason]} (${clientKey}, limit ${limit})`;
+    this.deps.log.warn(message);
+    this.deps.record({ type: 'connection.refused', severity: 'warn', message, data: { listener, reason, client: clientKey, count, limit } });
+  }
+}
