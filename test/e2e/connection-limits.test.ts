@@ -3,7 +3,8 @@
  * RTMP sockets from one client (and a few), while a real ffmpeg publishes with a valid key, HLS is
  * written, and health/sign-in/publish/play from the same and from other addresses keep working.
  * Loopback source addresses 127.0.0.x stand in for distinct clients. HTTP caps are lowered through
- * the environment so the floods stay small; RTMP runs with its default caps (the issue's 1,005 sockets).
+ * the environment so the floods stay small; RTMP runs with its default caps (the issue's 1,005 sockets),
+ * which the box clamps at start to fit its 1,024 descriptors.
  */
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
@@ -25,6 +26,7 @@ const ENV = {
   XLIVE_CONNECTIONS_HTTP_MAX_PER_IP: String(HTTP_CAPS.maxPerIp),
   XLIVE_CONNECTIONS_HTTP_RESERVED: String(HTTP_CAPS.reserved),
 };
+const OPEN_FILE_LIMIT = 1024;
 /** Descriptors the box may open besides the capped sockets while a test runs (API calls, files, ffmpeg peers). */
 const SLACK = 40;
 
@@ -88,7 +90,8 @@ describe('connection limits: one client cannot exhaust the box', { timeout: 240_
   }
 
   before(async () => {
-    app = await startAppliance({ env: ENV });
+    // A small device's descriptor limit: without the caps, the floods below would exhaust it (EMFILE).
+    app = await startAppliance({ env: ENV, openFileLimit: OPEN_FILE_LIMIT });
     httpPort = app.ports['http']!.port;
     rtmpPort = app.ports['rtmp']!.port;
     admin = await signIn(app.httpUrl, 'admin', PW);
@@ -100,6 +103,11 @@ describe('connection limits: one client cannot exhaust the box', { timeout: 240_
     for (const f of floods) f.stop();
     await stage?.stop();
     await app?.stop();
+  });
+
+  it('at start, caps that do not fit the open-file limit are clamped with a warning', () => {
+    assert.match(app.output(), /rtmp: connection caps clamped to maxTotal \d+ \(configured 1000\): the open-file limit is 1024/);
+    assert.doesNotMatch(app.output(), /http: connection caps clamped/, 'the lowered HTTP caps fit');
   });
 
   it('(a) thousands of idle HTTP sockets: descriptors stay bounded; health, sign-in and HLS keep working from the same and other addresses', async () => {
