@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { call, signIn, type Creds } from '../../plugins/auth-local/testing/http-client.js';
 import { startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
 import { play, startPublisher, type Publisher } from '../helpers/ffmpeg-publisher.js';
-import { openFlood, requestFrom, streamFrom, type Flood } from '../helpers/socket-flood.js';
+import { openFlood, requestFrom, streamFrom, upgradeFrom, type Flood } from '../helpers/socket-flood.js';
 
 const PW = 'correct horse battery';
 const HTTP_CAPS = { maxTotal: 400, maxIdleTotal: 100, maxIdlePerIp: 40, maxPerIp: 30, reserved: 16 };
@@ -175,7 +175,7 @@ describe('connection limits: one client cannot exhaust the box', { timeout: 240_
     }
   });
 
-  it('(c) HTTP-FLV viewers sharing one NAT address: allowed up to the per-address cap, then 503 CONNECTION_LIMIT; sign-in still works', async () => {
+  it('(c) HTTP-FLV / WS-FLV viewers sharing one NAT address: allowed up to the per-address cap, then 503 CONNECTION_LIMIT; sign-in still works', async () => {
     const flv = url('/flv/live/stage.flv');
     const viewers = await Promise.all(Array.from({ length: HTTP_CAPS.maxPerIp }, () => streamFrom(flv, '127.0.0.5')));
     try {
@@ -186,9 +186,15 @@ describe('connection limits: one client cannot exhaust the box', { timeout: 240_
       const problem = JSON.parse(extra.body()) as { code: string; detail: string };
       assert.equal(problem.code, 'CONNECTION_LIMIT');
       assert.match(problem.detail, new RegExp(`limit ${HTTP_CAPS.maxPerIp} per address`));
+      const ws = await upgradeFrom(flv, '127.0.0.5');
+      assert.equal(ws.status, 503, 'a WebSocket-FLV viewer counts against the same cap');
+      ws.close();
       const elsewhere = await streamFrom(flv, '127.0.0.6');
       assert.equal(elsewhere.status, 200, 'another address is not affected');
       elsewhere.close();
+      const wsElsewhere = await upgradeFrom(flv, '127.0.0.6');
+      assert.equal(wsElsewhere.status, 101);
+      wsElsewhere.close();
       assert.equal(await signInFrom('127.0.0.5'), 200, 'the operator behind the same NAT can still sign in');
       assert.equal((await requestFrom(url('/healthz'), '127.0.0.5')).status, 200);
     } finally {

@@ -99,3 +99,26 @@ export function streamFrom(url: string, localAddress: string): Promise<{ status:
     req.end();
   });
 }
+
+/** A WebSocket upgrade request from `localAddress`: resolves with 101 (socket kept, closed by `close`) or the refusal's status. */
+export function upgradeFrom(url: string, localAddress: string): Promise<{ status: number; close(): void }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
+      localAddress,
+      agent: false,
+      headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' },
+    });
+    req.on('upgrade', (res, socket) => {
+      socket.on('error', () => undefined);
+      socket.on('data', () => undefined);
+      resolve({ status: res.statusCode ?? 0, close: () => socket.destroy() });
+    });
+    req.on('response', (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, close: () => req.destroy() });
+    });
+    req.setTimeout(10_000, () => req.destroy(new Error(`${url} from ${localAddress}: no answer in time`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
