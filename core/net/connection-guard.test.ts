@@ -166,4 +166,17 @@ describe('refusal reporter', () => {
     assert.equal(events.length, 4);
     assert.equal(events[3]!.data?.['count'], 500, 'the 499 quiet ones are summed into the next event');
   });
+
+  it('records at most maxEventsPerInterval events a minute in all, even from many addresses', () => {
+    let t = 0;
+    const events: Array<{ message: string; data?: Record<string, unknown> }> = [];
+    const r = new RefusalReporter({ counter: { inc: () => undefined }, record: (e) => void events.push(e), log: silentLogger(), now: () => t, maxEventsPerInterval: 5 });
+    for (let i = 0; i < 100; i++) r.refused('http', 'idle-total', `10.0.${i}.1`, 1024);
+    assert.equal(events.length, 5);
+    t = 60_000;
+    r.refused('http', 'idle-total', '10.9.9.9', 1024);
+    assert.equal(events.length, 6);
+    assert.equal(events[5]!.data?.['suppressed'], 95);
+    assert.match(events[5]!.message, /95 more from other addresses not recorded/);
+  });
 });
