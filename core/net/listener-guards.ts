@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { ConflictError, ValidationError } from '../errors/xlive-error.js';
 import type { MetricsRegistry } from '../metrics/metrics-registry.js';
 import type { ConnectionAdmission, ConnectionLimits, NetListener, NetServerOptions } from '../sdk/net.js';
 import { ConnectionGuard, type RefusalSink } from './connection-guard.js';
@@ -24,6 +25,8 @@ export class ListenerGuards {
 
   /** A guard for `name`, clamped to the descriptors left (`share`: at most this part of the budget). */
   create(name: string, limits: ConnectionLimits, share = 1): ConnectionGuard {
+    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) throw new ValidationError(`listener name ${JSON.stringify(name)} must be kebab-case`);
+    for (const g of this.guards) if (g.name === name) throw new ConflictError(`listener name "${name}" is already in use`);
     const guard = new ConnectionGuard(name, this.deps.budget.claim(name, limits, share), this.deps.sink);
     this.guards.add(guard);
     return guard;

@@ -60,6 +60,7 @@ describe('plugin listeners (ctx.net)', () => {
     const third = live[2]!.admission.establish();
     assert.equal(third.ok, false);
 
+    assert.throws(() => t.ctx.net.createServer({ name: 'proto' }, () => undefined), /already in use/);
     t.release(); // the host releases what the plugin left open
     await until(() => !listener.listening, 'the listener to close');
     for (const c of [...clients, other]) c.destroy();
