@@ -122,6 +122,7 @@ export function composeAppliance(opts: RootOptions): { appliance: Appliance; con
       sink: new RefusalReporter({ counter: refused, record: (e) => events.record('core', e), log: netLog }),
       listenerDefaults: v.connections.listeners,
       reportListener: (name, address) => k.resolve<ListenerBook>('ListenerBook').report(name, address),
+      log: netLog,
     });
     guards.registerMetrics(metrics);
     return guards;

@@ -10,6 +10,8 @@ export interface GuardedServerDeps {
   report(address: { host: string; port: number }): void;
   /** Called once when the server closes for good (gives the descriptors back). */
   onClosed?(): void;
+  /** The owner's socket handler threw: the socket is closed, the error reported here. */
+  onError?(err: unknown): void;
 }
 
 /**
@@ -71,6 +73,11 @@ export class GuardedServer implements NetListener {
     const admission = this.deps.guard.admit(clientKey(socket.remoteAddress), () => socket.destroy());
     socket.once('close', () => admission.release());
     // The plugin gets only the establish/idle slice, not the guard's bookkeeping.
-    this.onSocket(socket, { clientKey: admission.clientKey, establish: (o) => admission.establish(o), idle: () => admission.idle() });
+    try {
+      this.onSocket(socket, { clientKey: admission.clientKey, establish: (o) => admission.establish(o), idle: () => admission.idle() });
+    } catch (err) {
+      socket.destroy();
+      this.deps.onError?.(err);
+    }
   }
 }

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
-import { ConflictError, ValidationError } from '../errors/xlive-error.js';
+import { ConflictError, describeError, ValidationError } from '../errors/xlive-error.js';
+import type { Logger } from '../logging/logger.js';
 import type { MetricsRegistry } from '../metrics/metrics-registry.js';
 import type { ConnectionAdmission, ConnectionLimits, NetListener, NetServerOptions } from '../sdk/net.js';
 import { ConnectionGuard, type RefusalSink } from './connection-guard.js';
@@ -12,6 +13,7 @@ export interface ListenerGuardsDeps {
   /** Caps for plugin listeners that do not state their own. */
   listenerDefaults: ConnectionLimits;
   reportListener(name: string, address: { host: string; port: number }): void;
+  log: Logger;
 }
 
 /**
@@ -45,6 +47,7 @@ export class ListenerGuards {
         noDelay: options.noDelay ?? true,
         report: (address) => this.deps.reportListener(options.name, address),
         onClosed: () => this.remove(guard),
+        onError: (err) => this.deps.log.error(`listener ${options.name}: the socket handler threw: ${describeError(err)}`),
       },
       onSocket,
     );

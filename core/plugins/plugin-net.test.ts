@@ -61,6 +61,15 @@ describe('plugin listeners (ctx.net)', () => {
     assert.equal(third.ok, false);
 
     assert.throws(() => t.ctx.net.createServer({ name: 'proto' }, () => undefined), /already in use/);
+    // A handler that throws closes that socket only; the listener keeps accepting.
+    const thrower = t.ctx.net.createServer({ name: 'thrower' }, () => {
+      throw new Error('plugin bug');
+    });
+    const tp = (await thrower.listen('127.0.0.1', 0)).port;
+    const victim = await open(tp);
+    await new Promise((r) => victim.once('close', r));
+    const again = await open(tp);
+    again.destroy();
     t.release(); // the host releases what the plugin left open
     await until(() => !listener.listening, 'the listener to close');
     for (const c of [...clients, other]) c.destroy();

@@ -99,6 +99,7 @@ export function createSharedParts(opts: { hub?: StreamHub; hubOptions?: Partial<
       sink: { refused: (listener, reason, clientKey) => void refusals.push({ listener, reason, clientKey }) },
       listenerDefaults: { maxTotal: 1024, maxIdleTotal: 128, maxPerIp: 500, maxIdlePerIp: 16, reserved: 16 },
       reportListener: (name, address) => void listeners.set(name, address),
+      log: silentLogger(),
     }),
     refusals,
   };
