@@ -8,8 +8,11 @@ import type { NetApi } from './net.js';
 import type { StorageProvider } from './storage.js';
 import type { StreamApi } from './streams.js';
 
-/** The plugin API version this host implements. Manifests state a semver range of it in `apiVersion`. */
-export const PLUGIN_API_VERSION = '1.0.0';
+/**
+ * The plugin API version this host implements. Manifests state a semver range of it in `apiVersion`.
+ * 1.1.0: `ctx.net` (own TCP listeners behind the host's connection caps).
+ */
+export const PLUGIN_API_VERSION = '1.1.0';
 
 export type PluginKind = 'protocol' | 'storage' | 'auth' | 'metrics' | 'other';
 
