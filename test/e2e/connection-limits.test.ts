@@ -122,9 +122,10 @@ describe('connection limits: one client cannot exhaust the box', { timeout: 240_
     });
     assert.ok(peak <= baseline + HTTP_CAPS.maxIdleTotal + SLACK, `box descriptors peaked at ${peak} (baseline ${baseline})`);
     const [one, slow] = floods;
-    assert.ok(one!.open <= HTTP_CAPS.maxIdlePerIp, `one address keeps at most its idle cap open (${one!.open})`);
+    // (This side learns of the server's closes a little later.)
+    await until(`one address down to its idle cap (${one!.open} open)`, () => (one!.open <= HTTP_CAPS.maxIdlePerIp ? true : undefined), 10_000);
     assert.ok(one!.closedByServer >= 3000 - HTTP_CAPS.maxIdlePerIp);
-    assert.ok(slow!.open <= HTTP_CAPS.maxIdlePerIp, 'slowloris sockets are idle too');
+    await until(`slowloris sockets down to the idle cap (${slow!.open} open)`, () => (slow!.open <= HTTP_CAPS.maxIdlePerIp ? true : undefined), 10_000);
 
     // During the flood (sockets still held): health and sign-in from another address and the same one.
     for (const from of ['127.0.0.9', '127.0.0.1', '127.0.0.2']) {
@@ -154,11 +155,12 @@ describe('connection limits: one client cannot exhaust the box', { timeout: 240_
     try {
       const peak = await peakFds(async () => {
         floods.push(await openFlood(rtmpPort, 1005, { localAddress: '127.0.0.1' }));
-        floods.push(await openFlood(rtmpPort, 1005, { localAddress: '127.0.0.2', reconnect: true, reconnectDelayMs: 50 }));
+        // Another client keeps pressing: every socket the box closes is reopened (bounded rate).
+        floods.push(await openFlood(rtmpPort, 100, { localAddress: '127.0.0.2', reconnect: true, reconnectDelayMs: 250 }));
       });
       // RTMP defaults: 16 idle sockets per address.
       assert.ok(peak <= baseline + 2 * 16 + SLACK, `box descriptors peaked at ${peak} (baseline ${baseline})`);
-      assert.ok(floods[0]!.open <= 16, `one address keeps at most 16 idle RTMP sockets (${floods[0]!.open})`);
+      await until(`one address down to 16 idle RTMP sockets (${floods[0]!.open} open)`, () => (floods[0]!.open <= 16 ? true : undefined), 10_000);
 
       // From the flooding address itself, while the flood is held and the other keeps pressing.
       second = startPublisher(`${app.rtmpUrl}/live/${key}`, 20);
