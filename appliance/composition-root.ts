@@ -28,6 +28,9 @@ import { PluginEnablement } from '../core/plugins/plugin-enablement.js';
 import { PluginFaults } from '../core/plugins/plugin-faults.js';
 import { ProcessFaultHandlers } from './process-fault-handlers.js';
 import { StorageRegistry } from '../core/storage/storage-registry.js';
+import { FdBudget, readOpenFileLimit } from '../core/net/fd-budget.js';
+import { ListenerGuards } from '../core/net/listener-guards.js';
+import { RefusalReporter } from '../core/net/refusal-reporter.js';
 import {
   CORE_MIGRATIONS,
   CORE_OWNER,
@@ -135,8 +138,34 @@ export function composeAppliance(opts: RootOptions): {
     const limits = new HttpRateLimits({ ...v.http.rateLimits, trustProxy: v.http.trustProxy, onReject: (bucket) => rejected.inc({ bucket }) });
     return new SecuredRouter(k.resolve(TOKENS.HttpApp), new PolicyTable(), k.resolve(TOKENS.AuthRegistry), limits, v.http.trustProxy);
   }));
+  c.register('ListenerGuards', once((k) => {
+    const metrics = k.resolve<MetricsRegistry>(TOKENS.MetricsRegistry);
+    const events = k.resolve<EventLog>(TOKENS.EventLog);
+    const netLog = log.child('net');
+    const refused = metrics.counter<'listener' | 'reason'>({
+      name: 'xlive_connections_refused_total',
+      help: 'Connections closed or refused by the connection caps, by listener and reason (idle-per-ip, idle-total: an idle socket evicted; per-ip, total: a session refused)',
+      labelNames: ['listener', 'reason'],
+    });
+    const guards = new ListenerGuards({
+      budget: new FdBudget(readOpenFileLimit(), v.connections.fileHeadroom, netLog),
+      sink: new RefusalReporter({ counter: refused, record: (e) => events.record('core', e), log: netLog }),
+      listenerDefaults: v.connections.listeners,
+      reportListener: (name, address) => k.resolve<ListenerBook>('ListenerBook').report(name, address),
+      log: netLog,
+    });
+    guards.registerMetrics(metrics);
+    return guards;
+  }));
   c.register(TOKENS.HttpServer, once((k) =>
-    new HttpServer(k.resolve(TOKENS.HttpApp), k.resolve(TOKENS.RouteTable), { host: v.http.host, port: v.http.port, requestTimeoutMs: v.http.requestTimeoutMs }, log.child('http')),
+    new HttpServer(k.resolve(TOKENS.HttpApp), k.resolve(TOKENS.RouteTable), {
+      host: v.http.host,
+      port: v.http.port,
+      requestTimeoutMs: v.http.requestTimeoutMs,
+      // HTTP claims its descriptors first, at most 3/4 of them, so plugin listeners keep some.
+      guard: k.resolve<ListenerGuards>('ListenerGuards').create('http', v.connections.http, 0.75),
+      priorityPaths: ['/healthz', '/readyz', '/api/v1/session', '/api/v1/setup'],
+    }, log.child('http')),
   ));
   c.register('PluginEnablement', once((k) =>
     pluginEnablement(db, v.pluginHost.disable, (message, data) => k.resolve<EventLog>(TOKENS.EventLog).record('core', { type: 'plugin.changed', message, data })),
@@ -180,6 +209,7 @@ export function composeAppliance(opts: RootOptions): {
           reportListener: (name, address) => listeners.report(name, address),
           listeners: () => listeners.all(),
         },
+        net: k.resolve<ListenerGuards>('ListenerGuards'),
         dataDir: v.dataDir,
         runtimeDir: v.runtimeDir,
         log,

@@ -51,6 +51,11 @@ describe('loadConfig', () => {
       pluginHost: { startTimeoutMs: 10000, stopTimeoutMs: 5000, disable: [], faultLimit: 10, faultWindowMs: 60000, slowCallbackMs: 200 },
       events: { maxEvents: 10000 },
       auth: { labMode: false },
+      connections: {
+        fileHeadroom: 4096,
+        http: { maxTotal: 4096, maxIdleTotal: 1024, maxPerIp: 1000, maxIdlePerIp: 128, reserved: 64 },
+        listeners: { maxTotal: 1024, maxIdleTotal: 128, maxPerIp: 500, maxIdlePerIp: 16, reserved: 16 },
+      },
       shutdownTimeoutMs: 10000,
     });
     assert.deepEqual(c.layers, [{ name: 'defaults', source: 'built-in' }]);

@@ -5,6 +5,7 @@
  * later against its manifest's `configSchema` (see `LoadedConfig.pluginSection`).
  */
 import type { LogFormat, LogLevel } from '../logging/logger.js';
+import type { ConnectionLimits } from '../sdk/net.js';
 import type { StreamHubOptions } from '../streams/stream-hub.js';
 
 export interface HttpConfig {
@@ -56,6 +57,15 @@ export interface AuthConfig {
   labMode: boolean;
 }
 
+/** Connection admission (core/net): caps of the HTTP listener and defaults for plugin listeners. */
+export interface ConnectionsConfig {
+  /** Descriptors kept free of sockets for files (SQLite, segments, logs); at most a quarter of the limit. */
+  fileHeadroom: number;
+  http: ConnectionLimits;
+  /** For plugin listeners that state no caps of their own. */
+  listeners: ConnectionLimits;
+}
+
 export interface CoreConfig {
   /** Absolute. Default `<cwd>/data`. */
   dataDir: string;
@@ -71,6 +81,7 @@ export interface CoreConfig {
   pluginHost: PluginHostConfig;
   events: EventsConfig;
   auth: AuthConfig;
+  connections: ConnectionsConfig;
   shutdownTimeoutMs: number;
 }
 
@@ -86,6 +97,19 @@ const DAY_MS = 86_400_000;
 
 const bytes = (def: number, min: number, max: number) => ({ type: 'integer', minimum: min, maximum: max, default: def });
 const millis = (def: number, min = 1) => ({ type: 'integer', minimum: min, maximum: DAY_MS, default: def });
+const count = (def: number, min = 1) => ({ type: 'integer', minimum: min, maximum: 1_000_000, default: def });
+const connectionLimits = (d: ConnectionLimits) => ({
+  type: 'object',
+  additionalProperties: false,
+  default: {},
+  properties: {
+    maxTotal: count(d.maxTotal, 4),
+    maxIdleTotal: count(d.maxIdleTotal),
+    maxPerIp: count(d.maxPerIp),
+    maxIdlePerIp: count(d.maxIdlePerIp),
+    reserved: count(d.reserved, 0),
+  },
+});
 
 /** Core JSON Schema. Defaults live here; `runtimeDir`/`pluginsDir` are derived from `dataDir` after validation. */
 export const coreSchema = {
@@ -172,6 +196,17 @@ export const coreSchema = {
       default: {},
       properties: {
         labMode: { type: 'boolean', default: false },
+      },
+    },
+    connections: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        fileHeadroom: count(4096, 0),
+        // See docs/security.md "Connection limits" and systemd/xlive.service (LimitNOFILE) for the sums.
+        http: connectionLimits({ maxTotal: 4096, maxIdleTotal: 1024, maxPerIp: 1000, maxIdlePerIp: 128, reserved: 64 }),
+        listeners: connectionLimits({ maxTotal: 1024, maxIdleTotal: 128, maxPerIp: 500, maxIdlePerIp: 16, reserved: 16 }),
       },
     },
     shutdownTimeoutMs: millis(10_000),

@@ -77,6 +77,10 @@ export class RateLimitedError extends XliveError {
 export class LimitExceededError extends XliveError {
   readonly code = 'LIMIT_EXCEEDED';
 }
+/** A connection cap (per client address or of a listener) refused a new session. */
+export class ConnectionLimitError extends XliveError {
+  readonly code = 'CONNECTION_LIMIT';
+}
 export class ConflictError extends XliveError {
   readonly code = 'CONFLICT';
 }

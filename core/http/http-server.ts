@@ -1,8 +1,12 @@
-import type { IncomingMessage, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createAdaptorServer } from '@hono/node-server';
+import { ConnectionLimitError } from '../errors/xlive-error.js';
 import type { Logger } from '../logging/logger.js';
+import { clientKey } from '../net/client-key.js';
+import type { Admission, ConnectionGuard } from '../net/connection-guard.js';
+import { toProblem } from './problem.js';
 import type { XliveApp } from './http-app.js';
 import type { RouteTable } from './route-table.js';
 
@@ -10,11 +14,26 @@ export interface HttpServerOptions {
   host: string;
   port: number;
   requestTimeoutMs: number;
+  /** Connection admission: per-address and total caps, idle sockets evicted oldest first. */
+  guard?: ConnectionGuard;
+  /** Paths whose requests may use the guard's reserved slots (health, sign-in). */
+  priorityPaths?: readonly string[];
 }
 
-/** The listening side of the HTTP app: timeouts, WebSocket upgrade dispatch, prompt close. */
+/** A socket's admission and how many of its requests are in flight (pipelining). */
+interface SocketSlot {
+  admission: Admission;
+  inflight: number;
+}
+
+/**
+ * The listening side of the HTTP app: timeouts, WebSocket upgrade dispatch, prompt close, and
+ * connection admission — a socket is idle until a request arrives, established while one is in
+ * flight (a streaming response stays established), idle again on keep-alive.
+ */
 export class HttpServer {
   private server: Server | undefined;
+  private readonly slots = new WeakMap<Socket | Duplex, SocketSlot>();
 
   constructor(
     private readonly app: XliveApp,
@@ -29,7 +48,10 @@ export class HttpServer {
   }
 
   async start(): Promise<void> {
-    const server = createAdaptorServer({ fetch: this.app.fetch }) as Server;
+    const guarded = (opts: ServerOptions, listener: RequestListener) =>
+      createServer(opts, this.options.guard ? (req, res) => this.admitRequest(req, res, listener) : listener);
+    const server = createAdaptorServer({ fetch: this.app.fetch, createServer: guarded as typeof createServer }) as Server;
+    if (this.options.guard) server.prependListener('connection', (socket: Socket) => this.admitSocket(this.options.guard!, socket));
     // Long-lived responses (HTTP-FLV) must not be cut: requestTimeout covers receiving the request only.
     server.requestTimeout = this.options.requestTimeoutMs;
     server.headersTimeout = Math.min(this.options.requestTimeoutMs, 20_000);
@@ -63,8 +85,46 @@ export class HttpServer {
     });
   }
 
+  /** Every accepted socket starts idle; older idle sockets beyond the caps are closed. */
+  private admitSocket(guard: ConnectionGuard, socket: Socket): void {
+    const admission = guard.admit(clientKey(socket.remoteAddress), () => socket.destroy());
+    this.slots.set(socket, { admission, inflight: 0 });
+    socket.once('close', () => admission.release());
+  }
+
+  /** A request makes its socket established for as long as it runs; refused past the caps. */
+  private admitRequest(req: IncomingMessage, res: ServerResponse, next: RequestListener): void {
+    const slot = this.slots.get(req.socket);
+    if (!slot) return void next(req, res);
+    if (slot.inflight++ === 0) {
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      const priority = this.options.priorityPaths?.includes(path) ?? false;
+      const result = slot.admission.establish({ priority });
+      if (!result.ok) {
+        slot.inflight--;
+        const p = toProblem(new ConnectionLimitError(result.reason), path);
+        res.writeHead(p.status, { ...p.headers, 'retry-after': '5', connection: 'close' });
+        res.end(JSON.stringify(p.body));
+        return;
+      }
+    }
+    res.once('close', () => {
+      if (--slot.inflight === 0) slot.admission.idle();
+    });
+    next(req, res);
+  }
+
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
+    const slot = this.slots.get(socket);
+    if (slot) {
+      const result = slot.admission.establish();
+      if (!result.ok) {
+        const p = toProblem(new ConnectionLimitError(result.reason));
+        socket.end(`HTTP/1.1 ${p.status} Service Unavailable\r\nContent-Type: application/problem+json\r\nRetry-After: 5\r\nConnection: close\r\n\r\n${JSON.stringify(p.body)}`);
+        return;
+      }
+    }
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const target = this.routes.findUpgrade(path);
     let handled = false;

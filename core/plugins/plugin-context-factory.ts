@@ -13,6 +13,7 @@ import type { MetricsRegistry } from '../metrics/metrics-registry.js';
 import type { HttpMethod, HttpRegistrar, RouteHandler, RouteOptions, UpgradeHandler } from '../sdk/http.js';
 import type { EventLog } from '../events/event-log.js';
 import type { MetricsApi } from '../sdk/metrics.js';
+import type { NetApi, NetListener } from '../sdk/net.js';
 import type { PluginContext, PluginHostInfo, PluginManifest, PluginStore, PluginSummary } from '../sdk/plugin.js';
 import type { StreamApi, StreamEventListener } from '../sdk/streams.js';
 import type { StorageRegistry } from '../storage/storage-registry.js';
@@ -33,6 +34,8 @@ export interface ContextServices {
   events: EventLog;
   plugins(): PluginSummary[];
   host: PluginHostInfo;
+  /** Guarded TCP listeners for plugins (core/net/listener-guards.ts). */
+  net: NetApi;
   dataDir: string;
   runtimeDir: string;
   log: Logger;
@@ -67,6 +70,7 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
   const ownMetrics = s.metrics.forOwner(m.id);
   const unsubscribers: Array<() => void> = [];
   const checkNames: string[] = [];
+  const netListeners: NetListener[] = [];
   const log = s.log.child(m.id);
   const dir = (root: string) => {
     const p = join(root, m.id);
@@ -180,6 +184,24 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
     },
   };
 
+  const net: NetApi = {
+    createServer: (options, onSocket) => {
+      gate.require('net:listen', `listen on its own port (${options.name})`);
+      // A handler that throws closes only that socket; the error is the plugin's fault.
+      const handler: typeof onSocket = (socket, admission) => {
+        try {
+          boundary.timed('socket', () => onSocket(socket, admission));
+        } catch (err) {
+          socket.destroy();
+          boundary.fault('socket', err);
+        }
+      };
+      const listener = s.net.createServer(options, handler);
+      netListeners.push(listener);
+      return listener;
+    },
+  };
+
   const ctx: PluginContext<C> = {
     id: m.id,
     config,
@@ -235,6 +257,7 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
       get: (name) => s.storage.get(name),
     },
     store: s.storeFor(m.id),
+    net,
     host: s.host,
     timers,
     run: (work) => runGuarded(boundary, (msg) => log.debug(msg), work),
@@ -253,6 +276,7 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
       for (const name of checkNames.splice(0)) s.health.unregister(name);
       handles.release(`plugin ${m.id} stopped`);
       ownMetrics.release();
+      for (const l of netListeners.splice(0)) void l.close();
     },
   };
 }

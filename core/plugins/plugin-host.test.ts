@@ -43,6 +43,7 @@ async function host(plugins: Array<[string, string[], string]>, faultLimit = 3) 
       events: parts.events,
       plugins: () => h.list(),
       host: { version: '0', apiVersion: '1.0.0', httpPort: () => undefined, reportListener: () => undefined, listeners: () => ({}) },
+      net: parts.net,
       dataDir: join(root, 'data'),
       runtimeDir: join(root, 'run'),
       log: silentLogger(),

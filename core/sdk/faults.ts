@@ -31,6 +31,7 @@ export type FaultSite =
   | 'timer'
   | 'async'
   | 'metrics'
+  | 'socket'
   | 'unhandled-rejection'
   | 'uncaught-exception';
 

@@ -11,6 +11,7 @@ export * from './health.js';
 export * from './metrics.js';
 export * from './events.js';
 export * from './http.js';
+export * from './net.js';
 export * from './turn-writer.js';
 export * from './faults.js';
 export type { Logger, LogLevel } from '../logging/logger.js';

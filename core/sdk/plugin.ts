@@ -5,10 +5,15 @@ import type { PluginFaultSummary, PluginTimers } from './faults.js';
 import type { HealthCheck, HealthReport } from './health.js';
 import type { HttpRegistrar } from './http.js';
 import type { MetricsApi } from './metrics.js';
+import type { NetApi } from './net.js';
 import type { StorageProvider } from './storage.js';
 import type { StreamApi } from './streams.js';
 
-/** The plugin API version this host implements (1.1: `ctx.timers`, `ctx.run`, fault summaries). Manifests state a semver range of it in `apiVersion`. */
+/**
+ * The plugin API version this host implements. Manifests state a semver range of it in `apiVersion`.
+ * 1.1.0: `ctx.net` (own TCP listeners behind the host's connection caps), `ctx.timers`, `ctx.run`,
+ * fault summaries in plugin status.
+ */
 export const PLUGIN_API_VERSION = '1.1.0';
 
 export type PluginKind = 'protocol' | 'storage' | 'auth' | 'metrics' | 'other';
@@ -115,6 +120,8 @@ export interface PluginContext<C = Record<string, unknown>> {
   /** The storage provider registry: a storage plugin registers, others look up by name or take the default. */
   readonly storage: { register(provider: StorageProvider): void; get(name?: string): StorageProvider | undefined };
   readonly store: PluginStore;
+  /** Own TCP listeners behind the host's connection caps (needs `net:listen`); closed when the plugin stops. */
+  readonly net: NetApi;
   /** Host facts a plugin may show or use. */
   readonly host: PluginHostInfo;
   /** Timers the host clears when the plugin stops or fails; an error in one is the plugin's fault. */

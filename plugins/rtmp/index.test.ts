@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestContext } from '../../test/helpers/plugin-context.js';
 import type { RtmpPluginConfig } from './index.js';
@@ -55,6 +56,56 @@ describe('rtmp plugin', () => {
     const after = await t.parts.health.run();
     assert.equal(after.checks.find((ch) => ch.name === 'rtmp/listener')?.status, 'fail');
     t.release();
+  });
+
+  it("listens through ctx.net: idle sockets are evicted oldest first, players are capped, a keyed publisher still gets a reserved slot", async () => {
+    const caps = { maxConnections: 20, maxIdleConnections: 4, maxIdleConnectionsPerIp: 4, maxConnectionsPerIp: 100, reservedForPublishers: 2 };
+    const t = createTestContext<RtmpPluginConfig>({ id: 'rtmp', config: { ...config, ...caps } });
+    const instance = plugin.setup(t.ctx)!;
+    t.commit();
+    await instance.start!();
+    const port = t.listeners.get('rtmp')!.port;
+    const clients: Array<{ close(): void }> = [];
+    const session = async () => {
+      const c = await RtmpTestClient.open(port);
+      clients.push(c);
+      await c.connectApp('live');
+      return { c, id: await c.createStream() };
+    };
+    try {
+      const pub = await session();
+      assert.equal((await pub.c.publish(pub.id, 'stage')).code, 'NetStream.Publish.Start');
+      // 20 total − 4 idle − 2 reserved = 14 ordinary established: the publisher and 13 players.
+      for (let i = 0; i < 13; i++) {
+        const p = await session();
+        assert.match(String((await p.c.play(p.id, 'stage')).code), /^NetStream\.Play\.(Reset|Start)$/, `player ${i + 1}`);
+      }
+      const extra = await session();
+      const refused = await extra.c.play(extra.id, 'stage');
+      assert.equal(refused.code, 'NetStream.Play.Failed');
+      assert.match(String(refused.description), /connection limit/);
+      await extra.c.closed;
+      // The reserved slots: a publisher whose key was accepted still gets in.
+      const second = await session();
+      assert.equal((await second.c.publish(second.id, 'second')).code, 'NetStream.Publish.Start');
+      // An idle flood (never even handshakes) churns only idle slots; no established session is touched.
+      const flood: Socket[] = [];
+      for (let i = 0; i < 30; i++) {
+        const s = connect({ host: '127.0.0.1', port });
+        s.on('error', () => undefined);
+        flood.push(s);
+        await new Promise((r) => s.once('connect', r));
+      }
+      await until(() => flood.filter((s) => !s.destroyed && s.readyState === 'open').length <= 4, 'the flood to be cut to 4 idle sockets');
+      assert.ok(t.parts.refusals.filter((r) => r.listener === 'rtmp' && r.reason === 'idle-per-ip').length >= 26);
+      assert.ok(t.parts.refusals.some((r) => r.reason === 'total'));
+      assert.ok(t.hub.get('live/stage')?.publisher && t.hub.get('live/second')?.publisher, 'both publishers still publishing');
+      for (const s of flood) s.destroy();
+    } finally {
+      for (const c of clients) c.close();
+      await instance.stop!();
+      t.release();
+    }
   });
 
   it('keeps one server per plugin context', async () => {

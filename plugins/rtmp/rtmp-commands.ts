@@ -188,6 +188,9 @@ export class RtmpCommands {
     if (h.closed) return;
     if (!access.ok) return refuse(access.refusal === 'denied' ? M.Status.PublishDenied : M.Status.PublishBadName, access.reason);
     if (!this.deps.mayPublish()) return refuse(M.Status.PublishBadName, 'too many streams are being published');
+    // An authorised publisher is established (never evicted as idle) and may use the reserved slots.
+    const admitted = this.deps.admission.establish({ priority: true });
+    if (!admitted.ok) return refuse(M.Status.PublishBadName, admitted.reason);
     let publisher;
     try {
       publisher = this.deps.streams.publish(access.path, { protocol: 'rtmp', remote: h.remote });
@@ -229,10 +232,17 @@ export class RtmpCommands {
       if (access.refusal === 'denied') h.close('play refused');
       return;
     }
+    const admitted = this.deps.admission.establish();
+    if (!admitted.ok) {
+      h.send(M.onStatus(streamId, 'error', M.Status.PlayFailed, admitted.reason, { details: req.name }));
+      h.close(`play ${access.path} refused: ${admitted.reason}`, 'warn');
+      return;
+    }
     const session = new PlaySession(h, streamId, access.path, this.deps.now());
     this.playing = session;
     if (!session.start(this.deps.streams, req.name)) {
       this.playing = null;
+      this.deps.admission.idle();
       h.log.info(`play ${access.path}: not being published`);
       return;
     }
@@ -253,5 +263,6 @@ export class RtmpCommands {
       this.host.log.info(`stopped playing ${this.playing.path}`);
       this.playing = null;
     }
+    if (!this.publishing && !this.playing) this.deps.admission.idle();
   }
 }

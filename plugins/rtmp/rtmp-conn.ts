@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { describeError, ParseError, TurnWriter, type AuthApi, type Logger, type StreamApi } from 'xlive/sdk';
+import { describeError, ParseError, TurnWriter, type AuthApi, type ConnectionAdmission, type Logger, type StreamApi } from 'xlive/sdk';
 import { ChunkReader, type RtmpMessage } from './codec/chunk-reader.js';
 import { encodeChunks, MessageType, type OutgoingMessage } from './codec/chunk-writer.js';
 import { ServerHandshake, type HandshakeOptions } from './codec/handshake.js';
@@ -29,6 +29,8 @@ export interface RtmpConnDeps {
   mayPublish(): boolean;
   now: () => number;
   handshake?: HandshakeOptions;
+  /** The listener's admission control: established once publishing (priority) or playing. */
+  admission: ConnectionAdmission;
 }
 
 export type ConnRole = 'handshake' | 'idle' | 'publisher' | 'player';

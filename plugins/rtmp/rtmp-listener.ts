@@ -1,15 +1,29 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import type { ConnectionAdmission } from 'xlive/sdk';
 
-/** Accepts TCP connections and hands each socket to `onSocket`; nothing else. */
-export class RtmpListener {
+/** The listener slice the server uses (the host's `ctx.net.createServer` listener, or RtmpListener). */
+export interface RtmpListenerPort {
+  listen(host: string, port: number): Promise<{ host: string; port: number }>;
+  close(): Promise<void>;
+  readonly listening: boolean;
+}
+
+/** Makes the server's listener; the plugin passes one built on `ctx.net` (admission control). */
+export type RtmpListenerFactory = (onSocket: (socket: Socket, admission: ConnectionAdmission) => void) => RtmpListenerPort;
+
+/** Admission for a listener without caps (a server built directly, in tests): always established. */
+const UNGUARDED: ConnectionAdmission = { clientKey: '', establish: () => ({ ok: true }), idle: () => undefined };
+
+/** Accepts TCP connections and hands each socket to `onSocket`; nothing else. No admission control. */
+export class RtmpListener implements RtmpListenerPort {
   private server: Server | null = null;
 
-  constructor(private readonly onSocket: (socket: Socket) => void) {}
+  constructor(private readonly onSocket: (socket: Socket, admission: ConnectionAdmission) => void) {}
 
   /** Listen; resolves with the bound address (the real port when `port` is 0). */
   listen(host: string, port: number): Promise<{ host: string; port: number }> {
     if (this.server) return Promise.reject(new Error('rtmp listener already started'));
-    const server = createServer({ noDelay: true }, (socket) => this.onSocket(socket));
+    const server = createServer({ noDelay: true }, (socket) => this.onSocket(socket, UNGUARDED));
     this.server = server;
     return new Promise((resolve, reject) => {
       const fail = (err: Error) => {

@@ -1,8 +1,8 @@
 import type { Socket } from 'node:net';
-import type { AuthApi, Logger, StreamApi } from 'xlive/sdk';
+import type { AuthApi, ConnectionAdmission, Logger, StreamApi } from 'xlive/sdk';
 import type { HandshakeOptions } from './codec/handshake.js';
 import { RtmpConn, type RtmpConnInfo, type RtmpConnLimits } from './rtmp-conn.js';
-import { RtmpListener } from './rtmp-listener.js';
+import { RtmpListener, type RtmpListenerFactory, type RtmpListenerPort } from './rtmp-listener.js';
 
 export interface RtmpServerConfig extends RtmpConnLimits {
   host: string;
@@ -32,12 +32,20 @@ export interface RtmpServerDeps {
   handshake?: HandshakeOptions;
   /** Metrics hook. */
   onConnection?: () => void;
+  /**
+   * Makes the listener. The plugin passes one on `ctx.net` (the host's per-address and total caps,
+   * idle sockets evicted oldest first; then `maxConnections` is the host guard's to enforce). Default:
+   * a plain listener, with `maxConnections` refused here.
+   */
+  listen?: RtmpListenerFactory;
 }
 
 /** Owns the RTMP connections: accepts through its listener, enforces limits, lists and kicks. */
 export class RtmpServer {
   private readonly conns = new Map<string, RtmpConn>();
-  private readonly listener = new RtmpListener((socket) => this.accept(socket));
+  private readonly listener: RtmpListenerPort;
+  /** Whether the listener has admission control (then it, not this server, enforces the caps). */
+  private readonly guarded: boolean;
   private readonly config: RtmpServerConfig;
   private readonly now: () => number;
   private seq = 0;
@@ -51,6 +59,9 @@ export class RtmpServer {
   ) {
     this.config = { ...DEFAULT_RTMP_CONFIG, ...config };
     this.now = deps.now ?? Date.now;
+    const onSocket = (socket: Socket, admission: ConnectionAdmission) => this.accept(socket, admission);
+    this.guarded = deps.listen !== undefined;
+    this.listener = deps.listen ? deps.listen(onSocket) : new RtmpListener(onSocket);
   }
 
   async start(): Promise<{ host: string; port: number }> {
@@ -104,9 +115,9 @@ export class RtmpServer {
     return n;
   }
 
-  private accept(socket: Socket): void {
+  private accept(socket: Socket, admission: ConnectionAdmission): void {
     const remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
-    if (this.conns.size >= this.config.maxConnections) {
+    if (!this.guarded && this.conns.size >= this.config.maxConnections) {
       this.deps.log.warn(`[conn ${remote}] refused: ${this.config.maxConnections} connections already open`);
       socket.destroy();
       return;
@@ -121,6 +132,7 @@ export class RtmpServer {
       mayPublish: () => this.publishingCount() < this.config.maxStreams,
       now: this.now,
       handshake: this.deps.handshake,
+      admission,
     });
     this.conns.set(id, conn);
     conn.start((c) => {

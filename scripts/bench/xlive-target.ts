@@ -54,6 +54,13 @@ export class XliveTarget implements BenchTarget {
       // lift the per-IP request limits (the others have none), which would otherwise answer 429.
       XLIVE_HTTP_RATE_LIMITS_API_PER_IP_PER_MINUTE: String(PER_IP_LIMIT),
       XLIVE_HTTP_RATE_LIMITS_MEDIA_PER_IP_PER_MINUTE: String(PER_IP_LIMIT),
+      // …and the per-address connection caps (a venue NAT gets 1000 HTTP / 500 RTMP viewers by default).
+      XLIVE_CONNECTIONS_HTTP_MAX_TOTAL: '11000',
+      XLIVE_CONNECTIONS_HTTP_MAX_IDLE_TOTAL: '2500',
+      XLIVE_CONNECTIONS_HTTP_MAX_IDLE_PER_IP: '2500',
+      XLIVE_CONNECTIONS_HTTP_MAX_PER_IP: '8000',
+      XLIVE_RTMP_MAX_CONNECTIONS: '4500',
+      XLIVE_RTMP_MAX_CONNECTIONS_PER_IP: '4300',
     };
     if (!this.keepHls) this.disablePlugin('hls', env, ctx);
     const logPath = join(ctx.workDir, 'xlive.log');

@@ -28,13 +28,19 @@ export interface StartOptions {
   cwd?: string;
   timeoutMs?: number;
   keepDataDir?: boolean;
+  /** Start the box with this RLIMIT_NOFILE (soft and hard), through prlimit(1), as a small device would have. */
+  openFileLimit?: number;
 }
 
 export async function startAppliance(opts: StartOptions = {}): Promise<ApplianceHandle> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'xlive-e2e-'));
   const portsFile = join(dataDir, `ports-${process.pid}-${Date.now()}.json`);
   const cwd = opts.cwd ?? dataDir;
-  const child = spawn(process.execPath, [CLI, 'serve'], {
+  // prlimit sets the limit and execs node: same pid, so /proc/<pid> is the box's.
+  const [cmd, args] = opts.openFileLimit
+    ? ['prlimit', [`--nofile=${opts.openFileLimit}:${opts.openFileLimit}`, '--', process.execPath, CLI, 'serve']]
+    : [process.execPath, [CLI, 'serve']];
+  const child = spawn(cmd, args, {
     cwd,
     env: {
       PATH: process.env['PATH'] ?? '/usr/bin:/bin',

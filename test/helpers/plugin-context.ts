@@ -23,6 +23,8 @@ import type { FaultBoundary } from '../../core/plugins/plugin-faults.js';
 import type { AuthApi } from '../../core/sdk/auth.js';
 import type { PluginContext, PluginManifest, PluginPermission } from '../../core/sdk/plugin.js';
 import { StorageRegistry } from '../../core/storage/storage-registry.js';
+import { FdBudget } from '../../core/net/fd-budget.js';
+import { ListenerGuards } from '../../core/net/listener-guards.js';
 import { CORE_MIGRATIONS, CORE_OWNER, EventRepository, Migrator, createPluginStore, openDatabase, singlePluginDatabase, type SqliteDatabase } from '../../core/store/index.js';
 import { StreamHub, type StreamHubOptions } from '../../core/streams/stream-hub.js';
 import { PACKAGE_ROOT } from './appliance.js';
@@ -57,6 +59,9 @@ export interface SharedParts {
   events: EventLog;
   root: string;
   listeners: Map<string, { host: string; port: number }>;
+  /** Guarded plugin listeners (ctx.net); refusals are only counted in `refusals`. */
+  net: ListenerGuards;
+  refusals: Array<{ listener: string; reason: string; clientKey: string }>;
 }
 
 export interface TestContext<C> {
@@ -76,6 +81,8 @@ const ALL_PERMISSIONS: PluginPermission[] = ['http', 'http:mount', 'http:public'
 
 export function createSharedParts(opts: { hub?: StreamHub; hubOptions?: Partial<StreamHubOptions>; dbFile?: string } = {}): SharedParts {
   const db = openDatabase(opts.dbFile ?? ':memory:', silentLogger());
+  const listeners = new Map<string, { host: string; port: number }>();
+  const refusals: SharedParts['refusals'] = [];
   const migrator = new Migrator(db, silentLogger());
   migrator.migrate(CORE_OWNER, CORE_MIGRATIONS);
   return {
@@ -90,7 +97,15 @@ export function createSharedParts(opts: { hub?: StreamHub; hubOptions?: Partial<
     migrator,
     events: new EventLog(new EventRepository(db), 10_000, silentLogger()),
     root: mkdtempSync(join(tmpdir(), 'xlive-test-')),
-    listeners: new Map(),
+    listeners,
+    net: new ListenerGuards({
+      budget: new FdBudget(undefined, 0, silentLogger()),
+      sink: { refused: (listener, reason, clientKey) => void refusals.push({ listener, reason, clientKey }) },
+      listenerDefaults: { maxTotal: 1024, maxIdleTotal: 128, maxPerIp: 500, maxIdlePerIp: 16, reserved: 16 },
+      reportListener: (name, address) => void listeners.set(name, address),
+      log: silentLogger(),
+    }),
+    refusals,
   };
 }
 
@@ -128,6 +143,7 @@ export function createTestContext<C = Record<string, unknown>>(opts: TestContext
         reportListener: (name, address) => void parts.listeners.set(name, address),
         listeners: () => Object.fromEntries(parts.listeners),
       },
+      net: parts.net,
       dataDir: join(parts.root, 'data'),
       runtimeDir: join(parts.root, 'run'),
       log,
