@@ -7,7 +7,7 @@
 export const PUBLIC_LABELS: ReadonlySet<string> = new Set([
   // xlive's own bounded, non-identifying labels
   'protocol', 'direction', 'reason', 'code', 'what', 'route', 'method', 'status', 'op', 'class', 'check',
-  'plugin', 'state', 'bucket', 'zone', 'flag', 'stat', 'period', 'outcome', 'result',
+  'plugin', 'state', 'bucket', 'zone', 'flag', 'stat', 'period', 'outcome', 'result', 'listener', 'where',
   // histograms/summaries and prom-client's default process metrics
   'le', 'quantile', 'version', 'major', 'minor', 'patch', 'kind', 'space', 'type',
 ]);
