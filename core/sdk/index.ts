@@ -12,5 +12,6 @@ export * from './metrics.js';
 export * from './events.js';
 export * from './http.js';
 export * from './turn-writer.js';
+export * from './redact.js';
 export type { Logger, LogLevel } from '../logging/logger.js';
 export * from '../errors/xlive-error.js';

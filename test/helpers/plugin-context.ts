@@ -123,6 +123,7 @@ export function createTestContext<C = Record<string, unknown>>(opts: TestContext
         httpPort: () => undefined,
         reportListener: (name, address) => void parts.listeners.set(name, address),
         listeners: () => Object.fromEntries(parts.listeners),
+        boxNames: () => ['localhost', '127.0.0.1', '::1'],
       },
       dataDir: join(parts.root, 'data'),
       runtimeDir: join(parts.root, 'run'),
