@@ -22,6 +22,7 @@ commands:
   plugins enable|disable ID  enable or disable a plugin (takes effect at the next start)
   admin create USER          create the admin account (password from stdin or XLIVE_ADMIN_PASSWORD)
   admin reset-password USER  set a new password for USER (and end their sessions)
+  admin setup-code          print the first-boot setup code (setup then needs it)
   backup FILE                write an online backup of the SQLite database to FILE
   version                    print the version
   help                       this text

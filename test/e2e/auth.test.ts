@@ -45,7 +45,7 @@ describe('auth-local end to end', () => {
   });
 
   it('first boot: setup is open, two racing setups give exactly one admin, then setup is closed', async () => {
-    assert.deepEqual((await call(app.httpUrl, 'GET', '/api/v1/setup')).body, { open: true });
+    assert.deepEqual((await call(app.httpUrl, 'GET', '/api/v1/setup')).body, { open: true, setupCodeRequired: false });
     assert.deepEqual((await call(app.httpUrl, 'GET', '/api/v1/session')).body, { authenticated: false, setupOpen: true });
     const [a, b] = await Promise.all([
       call(app.httpUrl, 'POST', '/api/v1/setup', {}, { username: 'admin', password: PW }),
@@ -57,7 +57,7 @@ describe('auth-local end to end', () => {
     const again = await call(app.httpUrl, 'POST', '/api/v1/setup', {}, { username: 'late', password: PW });
     assert.equal(again.status, 409);
     assert.equal(again.headers.get('content-type'), 'application/problem+json');
-    assert.deepEqual((await call(app.httpUrl, 'GET', '/api/v1/setup')).body, { open: false });
+    assert.deepEqual((await call(app.httpUrl, 'GET', '/api/v1/setup')).body, { open: false, setupCodeRequired: false });
     const users = await call<{ items: unknown[] }>(app.httpUrl, 'GET', '/api/v1/users', admin);
     assert.equal(users.body.items.length, 1);
     if (winner !== a) admin = await signIn(app.httpUrl, 'intruder', 'another long password', true);
