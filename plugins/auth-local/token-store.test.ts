@@ -97,4 +97,32 @@ describe('TokenStore: API tokens', () => {
       h.close();
     }
   });
+
+  it('migration 2 binds existing tokens to their creator by name; tokens without a known creator are refused', async () => {
+    const { silentLogger } = await import('../../core/logging/logger.js');
+    const { CORE_MIGRATIONS, CORE_OWNER, Migrator, createPluginStore, openDatabase, closeDatabase } = await import('../../core/store/index.js');
+    const { AUTH_LOCAL_MIGRATIONS } = await import('./migrations.js');
+    const raw = openDatabase(':memory:', silentLogger());
+    try {
+      const migrator = new Migrator(raw, silentLogger());
+      migrator.migrate(CORE_OWNER, CORE_MIGRATIONS);
+      createPluginStore(raw, 'auth-local', migrator).migrate(AUTH_LOCAL_MIGRATIONS.slice(0, 1));
+      raw.prepare("INSERT INTO auth_local_users (id, username, role, password_hash, created_at, updated_at) VALUES (7, 'Alice', 'admin', 'x', 0, 0)").run();
+      const insert = raw.prepare("INSERT INTO auth_local_tokens (id, name, scopes, created_by, created_at) VALUES (?, ?, 'streams:read', ?, 0)");
+      insert.run('tok_a', 'a', 'user:alice');
+      insert.run('tok_b', 'b', 'token:ci');
+      insert.run('tok_c', 'c', 'user:gone');
+      raw.prepare("INSERT INTO auth_local_lockouts (key, failures, window_start, level, locked_until, last_failure) VALUES ('login-user:alice', 0, 0, 1, 9999999999999, 0)").run();
+      createPluginStore(raw, 'auth-local', migrator).migrate(AUTH_LOCAL_MIGRATIONS);
+      const rows = raw.prepare('SELECT id, creator_user_id FROM auth_local_tokens ORDER BY id').all();
+      assert.deepEqual(rows, [
+        { id: 'tok_a', creator_user_id: 7 },
+        { id: 'tok_b', creator_user_id: null },
+        { id: 'tok_c', creator_user_id: null },
+      ]);
+      assert.deepEqual(raw.prepare("SELECT locked_until FROM auth_local_lockouts WHERE key = 'login-user:alice'").get(), { locked_until: 0 }, 'a username-wide lock is lifted');
+    } finally {
+      closeDatabase(raw, silentLogger());
+    }
+  });
 });
