@@ -59,7 +59,7 @@ export class AccountService {
   /** `POST /api/v1/setup`: create the one first admin, in a transaction (of two racing calls, one wins). */
   async setup(usernameIn: unknown, passwordIn: unknown, ip: string, setupCodeIn?: unknown): Promise<LoginResult> {
     const name = typeof usernameIn === 'string' ? usernameIn.slice(0, 64) : '';
-    this.limit(this.d.lockouts.attempt([this.key('setup-ip', ip, 'ip'), this.key('setup-user', `${name.toLowerCase()}|${ip}`, 'user')]), 'anonymous', ip, 'setup');
+    this.limit(this.d.lockouts.attempt([this.key('setup-ip', ip, 'ip'), this.key('setup-user', [name.toLowerCase(), ip], 'user')]), 'anonymous', ip, 'setup');
     try {
       if (!this.isSetupOpen()) throw new ConflictError('setup is already done; log in, or use "xlive admin reset-password" on the console');
       this.d.setupCode?.check(setupCodeIn);
@@ -94,7 +94,7 @@ export class AccountService {
     const password = typeof passwordIn === 'string' && Buffer.byteLength(passwordIn) <= MAX_PASSWORD_BYTES ? passwordIn : '';
     // Lockouts are per (username, source) and per source: a guesser locks only itself out. Across all
     // sources a username only slows down (bounded), so the owner still gets in from a new address.
-    const userIpKey = this.key('login-user-ip', `${name.toLowerCase()}|${ip}`, 'user');
+    const userIpKey = this.key('login-user-ip', [name.toLowerCase(), ip], 'user');
     const ipKey = this.key('login-ip', ip, 'ip');
     const userKey = { key: `login-user:${name.toLowerCase().slice(0, 64)}`, limit: Number.MAX_SAFE_INTEGER };
     this.limit(this.d.lockouts.attempt([userIpKey, ipKey, userKey]), 'anonymous', ip, 'login', name);
@@ -203,9 +203,11 @@ export class AccountService {
     return v;
   }
 
-  private key(kind: string, id: string, limitOf: 'user' | 'ip'): { key: string; limit: number } {
+  /** A lockout key; `id` parts (a username, an address) are each cut to 64 characters. */
+  private key(kind: string, id: string | [string, string], limitOf: 'user' | 'ip'): { key: string; limit: number } {
     const limit = limitOf === 'user' ? this.d.config.lockout.userFailures : this.d.config.lockout.ipFailures;
-    return { key: `${kind}:${id.slice(0, 64)}`, limit };
+    const shown = typeof id === 'string' ? id.slice(0, 64) : `${id[0].slice(0, 64)}|${id[1].slice(0, 64)}`;
+    return { key: `${kind}:${shown}`, limit };
   }
 
   private limit(r: AttemptResult, actor: string, ip: string, what: 'login' | 'setup', username = ''): void {

@@ -9,8 +9,7 @@ import { registerTokenRoutes } from './http/token-routes.js';
 import { registerUserRoutes } from './http/user-routes.js';
 import { AUTH_LOCAL_MIGRATIONS } from './migrations.js';
 import { auditPluginChanges } from './plugin-change-audit.js';
-import { formatSetupCode, SetupCode } from './setup-code.js';
-import { join } from 'node:path';
+import { formatSetupCode, SetupCode, setupCodeFile } from './setup-code.js';
 
 const PRUNE_INTERVAL_MS = 10 * 60_000;
 
@@ -78,12 +77,7 @@ function startServices(ctx: PluginContext<PartialConfig>, services: AuthServices
   ctx.signal.addEventListener('abort', () => clearInterval(timer), { once: true });
 }
 
-/** Where the first-boot setup code lives: `setupCodeFile`, or `<plugin data dir>/setup-code`. */
-export function setupCodeFile(pluginDataDir: string, config: Pick<AuthLocalConfig, 'setupCodeFile'>): string {
-  return config.setupCodeFile || join(pluginDataDir, 'setup-code');
-}
-
-export { SetupCode, formatSetupCode } from './setup-code.js';
+export { SetupCode, formatSetupCode, setupCodeFile } from './setup-code.js';
 export { createAuthServices, createConsoleAccounts, type AuthServices } from './auth-services.js';
 export { AUTH_LOCAL_MIGRATIONS } from './migrations.js';
 export { withDefaults, DEFAULT_CONFIG, type AuthLocalConfig } from './config.js';

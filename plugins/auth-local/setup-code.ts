@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ForbiddenError } from 'xlive/sdk';
 import { safeEqual } from './timing-safe.js';
 
@@ -50,4 +51,9 @@ export class SetupCode {
 /** `ABCD-EFGH-JKMN`: how the console shows a code. */
 export function formatSetupCode(code: string): string {
   return code.match(/.{1,4}/g)?.join('-') ?? code;
+}
+
+/** Where the first-boot setup code lives: `setupCodeFile`, or `<plugin data dir>/setup-code`. */
+export function setupCodeFile(pluginDataDir: string, config: { setupCodeFile: string }): string {
+  return config.setupCodeFile || join(pluginDataDir, 'setup-code');
 }
