@@ -14,6 +14,7 @@ import { PolicyTable } from '../core/http/access-policy.js';
 import { createHttpApp } from '../core/http/http-app.js';
 import { HttpMetrics } from '../core/http/http-metrics.js';
 import { HttpRateLimits } from '../core/http/rate-limits.js';
+import { BoxNames, HostCheck } from '../core/http/host-check.js';
 import { SecuredRouter } from '../core/http/secured-router.js';
 import { EventLog } from '../core/events/event-log.js';
 import { bridgeStreamEvents } from '../core/events/stream-event-bridge.js';
@@ -117,6 +118,7 @@ export function composeAppliance(opts: RootOptions): {
   c.register('PluginDatabases', { useValue: pluginDbs });
   c.register(TOKENS.BuildInfo, { useValue: build });
   c.register('ListenerBook', { useValue: new ListenerBook() });
+  c.register('BoxNames', { useValue: new BoxNames({ publicNames: v.http.publicNames }) });
   c.register('SystemdNotifier', { useValue: new SystemdNotifier(opts.env, log.child('systemd')) });
   c.register(TOKENS.StreamHub, once(() => new StreamHub(v.streams, log.child('streams'))));
   c.register(TOKENS.HealthRegistry, once(() => new HealthRegistry()));
@@ -136,7 +138,8 @@ export function composeAppliance(opts: RootOptions): {
     const metrics = k.resolve<MetricsRegistry>(TOKENS.MetricsRegistry);
     const rejected = metrics.counter({ name: 'xlive_rate_limit_rejections_total', help: 'Requests refused by a rate limit', labelNames: ['bucket'] as const });
     const limits = new HttpRateLimits({ ...v.http.rateLimits, trustProxy: v.http.trustProxy, onReject: (bucket) => rejected.inc({ bucket }) });
-    return new SecuredRouter(k.resolve(TOKENS.HttpApp), new PolicyTable(), k.resolve(TOKENS.AuthRegistry), limits, v.http.trustProxy);
+    const hostCheck = new HostCheck(k.resolve<BoxNames>('BoxNames'), v.http.trustProxy);
+    return new SecuredRouter(k.resolve(TOKENS.HttpApp), new PolicyTable(), k.resolve(TOKENS.AuthRegistry), limits, v.http.trustProxy, hostCheck);
   }));
   c.register('ListenerGuards', once((k) => {
     const metrics = k.resolve<MetricsRegistry>(TOKENS.MetricsRegistry);
@@ -208,6 +211,7 @@ export function composeAppliance(opts: RootOptions): {
           httpPort: () => http.port,
           reportListener: (name, address) => listeners.report(name, address),
           listeners: () => listeners.all(),
+          boxNames: () => k.resolve<BoxNames>('BoxNames').list(),
         },
         net: k.resolve<ListenerGuards>('ListenerGuards'),
         dataDir: v.dataDir,

@@ -74,4 +74,18 @@ describe('xlive admin create|reset-password', () => {
       assert.match(t.err(), /usage: xlive admin/);
     }
   });
+
+  it('setup-code: creates the code once (mode 0600), prints it, and prints the same code again', async () => {
+    const { readFileSync, statSync } = await import('node:fs');
+    const first = io(dir);
+    assert.equal(await adminCommand(['setup-code'], first.io), 0);
+    const m = /setup code: ([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})/.exec(first.out());
+    assert.ok(m, first.out());
+    const file = join(dir, 'data', 'plugin-data', 'auth-local', 'setup-code');
+    assert.equal(readFileSync(file, 'utf8').trim(), m[1]!.replace(/-/g, ''));
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const again = io(dir);
+    assert.equal(await adminCommand(['setup-code'], again.io), 0);
+    assert.match(again.out(), new RegExp(m[1]!));
+  });
 });

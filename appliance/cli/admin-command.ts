@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ReadStream } from 'node:tty';
 import { pathToFileURL } from 'node:url';
@@ -16,6 +17,7 @@ const PLUGIN_ID = 'auth-local';
 const MAX_STDIN_BYTES = 64 * 1024;
 export const ADMIN_USAGE = `usage: xlive admin create <username>          create an admin account (also closes first-boot setup)
        xlive admin reset-password <username>  set a new password, end that user's sessions, clear lockouts
+       xlive admin setup-code                 print the first-boot setup code (made on first use); setup then needs it
 The password is read from XLIVE_ADMIN_PASSWORD, or from standard input (first line; asked twice without echo on a terminal).
 `;
 
@@ -28,6 +30,7 @@ type Input = NodeJS.ReadableStream & Partial<Pick<ReadStream, 'isTTY' | 'setRawM
  */
 export async function adminCommand(args: string[], io: CliIo, stdin: Input = process.stdin): Promise<number> {
   const [action, username, ...extra] = args;
+  if (action === 'setup-code' && args.length === 1) return setupCodeCommand(io);
   if ((action !== 'create' && action !== 'reset-password') || !username || extra.length > 0) {
     io.err.write(ADMIN_USAGE);
     return 64;
@@ -61,6 +64,28 @@ export async function adminCommand(args: string[], io: CliIo, stdin: Input = pro
       pluginDbs.closeAll();
       closeDatabase(db, log);
     }
+    return 0;
+  } catch (err) {
+    if (!isXliveError(err)) throw err;
+    io.err.write(`xlive admin: ${err.message}\n`);
+    return 1;
+  }
+}
+
+/** `xlive admin setup-code`: the code a first-boot setup must then present (created, mode 0600, when missing). */
+async function setupCodeCommand(io: CliIo): Promise<number> {
+  try {
+    const config = loadConfig({ cwd: io.cwd, env: io.env });
+    const build = readBuildInfo();
+    installSdkResolver(pathToFileURL(join(build.packageRoot, 'dist', 'core', 'sdk', 'index.js')).href);
+    const { withDefaults } = await import('../../plugins/auth-local/config.js');
+    const { SetupCode, formatSetupCode, setupCodeFile } = await import('../../plugins/auth-local/index.js');
+    const manifest = readManifest(join(build.builtinPluginsDir, PLUGIN_ID), 'builtin');
+    const pluginConfig = withDefaults(config.pluginSection(PLUGIN_ID, manifest.configSchema) as PartialConfig);
+    const dir = join(config.values.dataDir, 'plugin-data', PLUGIN_ID);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const code = new SetupCode(setupCodeFile(dir, pluginConfig));
+    io.out.write(`setup code: ${formatSetupCode(code.ensure())}\n(from ${code.file}; the panel asks for it until the admin exists)\n`);
     return 0;
   } catch (err) {
     if (!isXliveError(err)) throw err;

@@ -23,6 +23,7 @@ commands:
                              plugin consents to the permissions it declares (they are printed)
   admin create USER          create the admin account (password from stdin or XLIVE_ADMIN_PASSWORD)
   admin reset-password USER  set a new password for USER (and end their sessions)
+  admin setup-code          print the first-boot setup code (setup then needs it)
   backup FILE                online backup: the core database to FILE, each plugin's to FILE.<id>.db
   version                    print the version
   help                       this text

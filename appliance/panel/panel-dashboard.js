@@ -142,6 +142,19 @@ async function loadKeys() {
               await loadKeys();
             }, 'keys-error'),
           }),
+          ...(k.protected
+            ? [
+                el('button', {
+                  type: 'button',
+                  class: 'secondary',
+                  text: 'Revoke links',
+                  onclick: () => confirm(`Void every link given out for ${k.path}? People watching are disconnected.`) && guarded(async () => {
+                    await api('POST', `/api/v1/stream-keys/${k.path}/playback-revocation`);
+                    await loadKeys();
+                  }, 'keys-error'),
+                }),
+              ]
+            : []),
           el('button', {
             type: 'button',
             class: 'danger',

@@ -20,6 +20,13 @@ async function boot() {
   try {
     const s = await api('GET', '/api/v1/session');
     if (s.authenticated && s.user) return enterDashboard(s);
+    if (s.setupOpen) {
+      // The installer may have written a setup code (shown on the console): then setup asks for it.
+      const setup = await api('GET', '/api/v1/setup');
+      const field = $('setup-code-field');
+      field.hidden = !setup.setupCodeRequired;
+      $('setup-code').required = Boolean(setup.setupCodeRequired);
+    }
     show(s.setupOpen ? 'view-setup' : 'view-login');
     (s.setupOpen ? $('setup-password') : $('login-username')).focus();
   } catch (err) {
@@ -36,7 +43,8 @@ $('setup-form').addEventListener('submit', (ev) => {
   if (password !== $('setup-password2').value) return showError('setup-error', new Error('The two passwords are different.'));
   withBusy($('setup-submit'), async () => {
     try {
-      enterDashboard(await api('POST', '/api/v1/setup', { username, password }));
+      const setupCode = $('setup-code-field').hidden ? undefined : $('setup-code').value.trim();
+      enterDashboard(await api('POST', '/api/v1/setup', { username, password, ...(setupCode ? { setupCode } : {}) }));
     } catch (err) {
       if (err.status === 409) {
         show('view-login');

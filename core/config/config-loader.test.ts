@@ -36,6 +36,7 @@ describe('loadConfig', () => {
         bodyLimitBytes: 1048576,
         requestTimeoutMs: 30000,
         trustProxy: false,
+        publicNames: [],
         rateLimits: { apiPerIpPerMinute: 600, apiPerTokenPerMinute: 1200, mediaPerIpPerMinute: 30000 },
       },
       log: { level: 'info', format: 'text' },

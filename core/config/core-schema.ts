@@ -14,6 +14,8 @@ export interface HttpConfig {
   bodyLimitBytes: number;
   requestTimeoutMs: number;
   trustProxy: boolean;
+  /** Names (and addresses) browsers use to reach the box, besides its host name and interface addresses. */
+  publicNames: string[];
   rateLimits: RateLimitsConfig;
 }
 
@@ -129,6 +131,7 @@ export const coreSchema = {
         bodyLimitBytes: bytes(MIB, 1, GIB),
         requestTimeoutMs: millis(30_000),
         trustProxy: { type: 'boolean', default: false },
+        publicNames: { type: 'array', maxItems: 32, items: { type: 'string', minLength: 1, maxLength: 253, pattern: '^[^\\s/]+$' }, default: [] },
         rateLimits: {
           type: 'object',
           additionalProperties: false,

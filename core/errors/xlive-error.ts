@@ -100,6 +100,14 @@ export class AuthProviderRequiredError extends XliveError {
 export class DamagedFileError extends XliveError {
   readonly code = 'FILE_DAMAGED';
 }
+/** A request whose `Host` or `Origin` is not one of the box's own names (DNS rebinding, cross-site). */
+export class HostNotAllowedError extends XliveError {
+  readonly code = 'HOST_NOT_ALLOWED';
+}
+/** Granting a role or scope the caller does not hold itself. */
+export class ScopeNotHeldError extends XliveError {
+  readonly code = 'SCOPE_NOT_HELD';
+}
 export class DatabaseError extends XliveError {
   readonly code: string = 'DATABASE_ERROR';
 }

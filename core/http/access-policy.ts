@@ -5,6 +5,7 @@ import type { Credentials, Principal } from '../sdk/auth.js';
 import { AUTH_UNAVAILABLE_MESSAGE, OPEN_PRINCIPAL } from '../auth/auth-registry.js';
 import type { RouteOptions } from '../sdk/http.js';
 import { clientIp } from './client-ip.js';
+import type { HostCheck } from './host-check.js';
 
 export type AccessPolicy = { kind: 'public' } | { kind: 'authenticated' } | { kind: 'scope'; scope: string };
 
@@ -55,8 +56,11 @@ export function credentialsOf(c: Context, trustProxy: boolean): Credentials | un
   return undefined;
 }
 
-/** Middleware enforcing one route's policy; sets `principal` for the handler. */
-export function accessGuard(auth: Authenticator, policy: AccessPolicy, trustProxy: boolean): MiddlewareHandler {
+/**
+ * Middleware enforcing one route's policy; sets `principal` for the handler. A session cookie (what a
+ * browser sends by itself) is only taken when `Host`/`Origin` name this box (`hostCheck`).
+ */
+export function accessGuard(auth: Authenticator, policy: AccessPolicy, trustProxy: boolean, hostCheck?: Pick<HostCheck, 'assert'>): MiddlewareHandler {
   return async (c, next) => {
     if (policy.kind === 'public') return next();
     if (auth.open) {
@@ -67,6 +71,7 @@ export function accessGuard(auth: Authenticator, policy: AccessPolicy, trustProx
     if (!auth.available) throw new AuthUnavailableError(AUTH_UNAVAILABLE_MESSAGE);
     const creds = credentialsOf(c, trustProxy);
     if (!creds) throw new AuthenticationError('authentication required: send "Authorization: Bearer <token>" or log in');
+    if (creds.type === 'session') hostCheck?.assert(c);
     const principal = await auth.authenticate(creds);
     if (principal.kind === 'anonymous') throw new AuthenticationError('authentication required');
     if (policy.kind === 'scope' && !principal.scopes.includes(policy.scope)) {

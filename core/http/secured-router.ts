@@ -2,6 +2,7 @@ import type { Context, Handler } from 'hono';
 import type { HttpMethod, RouteOptions } from '../sdk/http.js';
 import type { Principal } from '../sdk/auth.js';
 import { accessGuard, optionalPrincipal, policyOf, type Authenticator, type PolicyTable } from './access-policy.js';
+import type { HostCheck } from './host-check.js';
 import type { XliveApp } from './http-app.js';
 import type { HttpRateLimits } from './rate-limits.js';
 import type { RouteTable } from './route-table.js';
@@ -17,12 +18,15 @@ export class SecuredRouter {
     private readonly auth: Authenticator,
     private readonly limits: HttpRateLimits,
     private readonly trustProxy: boolean,
+    private readonly hostCheck?: HostCheck,
   ) {}
 
   add(owner: string, method: HttpMethod, path: string, options: RouteOptions, handler: (c: Context) => Response | Promise<Response>): void {
     const policy = policyOf(options);
     const limit = options.media ? this.limits.media() : this.limits.api();
-    this.app.on(method, path, limit, accessGuard(this.auth, policy, this.trustProxy), handler as Handler);
+    const guard = accessGuard(this.auth, policy, this.trustProxy, this.hostCheck);
+    if (options.sameOrigin && this.hostCheck) this.app.on(method, path, limit, this.hostCheck.middleware(), guard, handler as Handler);
+    else this.app.on(method, path, limit, guard, handler as Handler);
     this.policies.add(method, path, policy, owner);
   }
 

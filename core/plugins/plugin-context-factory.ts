@@ -162,6 +162,10 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
       gate.require('streams:admin', 'end a stream');
       return s.streams.kick(path, reason);
     },
+    endReaders: (path, reason) => {
+      gate.require('streams:admin', "end a stream's viewers");
+      return s.streams.endReaders(path, reason);
+    },
     onEvent: (listener: StreamEventListener) => {
       const off = s.streams.onEvent(boundary.wrap('stream-event', listener));
       unsubscribers.push(off);

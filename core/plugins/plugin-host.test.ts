@@ -42,7 +42,7 @@ async function host(plugins: Array<[string, string[], string]>, faultLimit = 3) 
       storeFor: (owner) => createPluginStore(parts.db, owner, singlePluginDatabase(parts.db, silentLogger())),
       events: parts.events,
       plugins: () => h.list(),
-      host: { version: '0', apiVersion: '1.0.0', httpPort: () => undefined, reportListener: () => undefined, listeners: () => ({}) },
+      host: { version: '0', apiVersion: '1.0.0', httpPort: () => undefined, reportListener: () => undefined, listeners: () => ({}), boxNames: () => ['localhost'] },
       net: parts.net,
       dataDir: join(root, 'data'),
       runtimeDir: join(root, 'run'),

@@ -5,8 +5,12 @@ export type Credentials =
   | { type: 'password'; username: string; password: string; remote?: string }
   /** A panel session cookie; `csrfToken` is the X-CSRF-Token header of a state-changing request. */
   | { type: 'session'; sessionId: string; method: string; csrfToken?: string; remote?: string }
-  /** A publish/play attempt: `name` as sent (may be the key itself), plus `?key=`/`?token=` query values. */
-  | { type: 'stream'; app: string; name: string; query: Record<string, string>; remote?: string };
+  /**
+   * A publish/play attempt: `name` as sent (may be the key itself), plus `?key=`/`?token=` query
+   * values. `action` lets the provider keep separate failure budgets for viewing and publishing
+   * (without it, a failure counts as a publish attempt).
+   */
+  | { type: 'stream'; app: string; name: string; query: Record<string, string>; remote?: string; action?: 'publish' | 'read' };
 
 export interface Principal {
   /** Stable id: user id, token id, `stream:<path>`, `anonymous`. */

@@ -18,6 +18,12 @@ export interface RouteOptions {
   scope?: string;
   /** Exempt from the per-IP API rate limit (media routes have their own, more generous one). */
   media?: boolean;
+  /**
+   * Refuse (403 HOST_NOT_ALLOWED) a request whose `Host` or `Origin` is not one of the box's own names
+   * or addresses (DNS rebinding). Routes that take a session cookie are always checked; set this on
+   * public routes a browser uses to sign in (setup, login, logout).
+   */
+  sameOrigin?: boolean;
 }
 
 /** Handles an HTTP Upgrade (WebSocket). Return false to decline (the host answers 404). */

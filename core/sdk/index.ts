@@ -14,5 +14,6 @@ export * from './http.js';
 export * from './net.js';
 export * from './turn-writer.js';
 export * from './faults.js';
+export * from './redact.js';
 export type { Logger, LogLevel } from '../logging/logger.js';
 export * from '../errors/xlive-error.js';

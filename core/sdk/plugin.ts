@@ -143,6 +143,12 @@ export interface PluginHostInfo {
   reportListener(name: string, address: { host: string; port: number }): void;
   /** Where the box listens (`http`, `rtmp`, …), as reported so far. */
   listeners(): Record<string, { host: string; port: number }>;
+  /**
+   * The names and addresses this box answers to, lower-case, best first: configured public names
+   * (`http.publicNames`), non-loopback interface addresses (IPv4 first), `<hostname>.local` and the
+   * host name, then `localhost`, `127.0.0.1`, `::1`. What the host checks `Host`/`Origin` against.
+   */
+  boxNames(): readonly string[];
 }
 
 export interface PluginSummary {

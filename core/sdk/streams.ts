@@ -113,6 +113,11 @@ export interface StreamApi {
   parsePath(path: string): { app: string; name: string; path: StreamPath };
   /** End the publisher of `path` (and so its readers); false when nothing is published there. Needs `streams:admin`. */
   kick(path: StreamPath, reason?: string): boolean;
+  /**
+   * End the viewers of `path` (not internal remuxers such as HLS), e.g. when access to it was
+   * revoked; the publisher stays. Returns how many were ended. Needs `streams:admin`.
+   */
+  endReaders(path: StreamPath, reason?: string): number;
   /** Record extra per-stream stats a protocol owns (e.g. HLS viewers), shown in stream stats. */
   setExtraReaders(path: StreamPath, protocol: string, count: number): void;
 }

@@ -186,6 +186,16 @@ export class StreamHub implements StreamApi {
     return true;
   }
 
+  /** End the viewers of `path` (internal readers such as the HLS muxer stay); returns how many. */
+  endReaders(path: string, reason = 'access revoked'): number {
+    const stream = this.streams.get(path);
+    if (!stream) return 0;
+    const viewers = [...stream.readers.values()].filter((r) => !r.internal);
+    for (const r of viewers) r.end('kicked');
+    if (viewers.length > 0) this.log.info(`${path}: ${viewers.length} viewer(s) ended: ${reason}`);
+    return viewers.length;
+  }
+
   /** Shutdown: end every publisher and reader. */
   stop(): void {
     for (const stream of [...this.streams.values()]) {

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 const { authHarness } = await import('./testing/auth-harness.js');
+const { API_SCOPES } = await import('xlive/sdk');
+const { scopesForRole } = await import('./roles.js');
+const { SetupCode } = await import('./setup-code.js');
 const PW = 'correct horse battery';
+const ALL = API_SCOPES;
 
 describe('AccountService: setup, login, lockouts, users', () => {
   it('setup creates exactly one admin, then is closed for good (also for racing calls)', async () => {
@@ -54,19 +58,75 @@ describe('AccountService: setup, login, lockouts, users', () => {
     }
   });
 
-  it('brute force: after 5 failures the name is locked (429), even the right password gets no session', async () => {
-    const h = await authHarness({ config: { lockout: { userFailures: 5, ipFailures: 100 } } });
+  it('brute force from one address locks that (name, address) only; the owner still signs in from a new address', async () => {
+    const delays: number[] = [];
+    const h = await authHarness({ config: { lockout: { userFailures: 5, ipFailures: 100 } }, delay: async (ms) => void delays.push(ms) });
     try {
       await h.s.accounts.setup('admin', PW, 'setup-ip');
-      const outcomes = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => h.s.accounts.login('admin', `guess-${i}-xxxxx`, `10.1.0.${i}`)));
+      const outcomes = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => h.s.accounts.login('admin', `guess-${i}-xxxxx`, '10.1.0.1')));
       const codes = outcomes.map((o) => (o.status === 'rejected' ? o.reason.code : 'OK'));
       assert.equal(codes.filter((c) => c === 'AUTHENTICATION_FAILED').length, 5, codes.join());
       assert.equal(codes.filter((c) => c === 'RATE_LIMITED').length, 7);
-      await assert.rejects(() => h.s.accounts.login('admin', PW, '10.9.9.9'), (e: { code: string; retryAfterSeconds: number }) => e.code === 'RATE_LIMITED' && e.retryAfterSeconds > 0);
-      assert.equal((h.raw.prepare('SELECT COUNT(*) AS n FROM auth_local_sessions').get() as { n: number }).n, 1, 'only the setup session');
+      // The guesser's own address is locked, even with the right password: a guess never gets a session.
+      await assert.rejects(() => h.s.accounts.login('admin', PW, '10.1.0.1'), (e: { code: string; retryAfterSeconds: number }) => e.code === 'RATE_LIMITED' && e.retryAfterSeconds > 0);
       assert.equal(h.s.audit.list({ action: 'login.locked' }).length, 1);
+      // The owner, from another address, gets in at once.
+      assert.equal((await h.s.accounts.login('admin', PW, '10.9.9.9')).user.username, 'admin');
       h.clock.advance(60_000);
-      assert.equal((await h.s.accounts.login('admin', PW, '10.9.9.9')).user.username, 'admin', 'the lock ends');
+      assert.equal((await h.s.accounts.login('admin', PW, '10.1.0.1')).user.username, 'admin', 'the lock ends');
+    } finally {
+      h.close();
+    }
+  });
+
+  it('a distributed guess only slows the name down (bounded), never locks the owner out', async () => {
+    const delays: number[] = [];
+    const h = await authHarness({ config: { lockout: { userFailures: 5, ipFailures: 100, slowdownStepMs: 500, slowdownMaxMs: 4000 } }, delay: async (ms) => void delays.push(ms) });
+    try {
+      await h.s.accounts.setup('admin', PW, 'setup-ip');
+      for (let i = 0; i < 12; i++) await assert.rejects(() => h.s.accounts.login('admin', `guess-${i}-xxxxx`, `10.1.0.${i}`), { code: 'AUTHENTICATION_FAILED' });
+      // Attempts 1-5 cost nothing extra; from the 6th on, each waits 500, 1000, 2000, 4000, 4000… ms.
+      assert.deepEqual(delays, [500, 1000, 2000, 4000, 4000, 4000, 4000]);
+      delays.length = 0;
+      assert.equal((await h.s.accounts.login('admin', PW, '10.9.9.9')).user.username, 'admin', 'the owner is slowed, not locked');
+      assert.deepEqual(delays, [4000]);
+      assert.equal(h.s.audit.list({ action: 'login.locked' }).length, 0);
+    } finally {
+      h.close();
+    }
+  });
+
+  it('nobody grants a role they do not hold: users:admin alone cannot create, promote or take over an admin', async () => {
+    const h = await authHarness();
+    try {
+      const { user: admin } = await h.s.accounts.setup('admin', PW, 'ip');
+      const usersOnly = ['users:admin'];
+      await assert.rejects(() => h.s.accounts.createUser('token:x', 'ip', { username: 'evil', password: PW, role: 'admin' }, usersOnly), { code: 'SCOPE_NOT_HELD' });
+      await assert.rejects(() => h.s.accounts.createUser('token:x', 'ip', { username: 'evil', password: PW, role: 'operator' }, usersOnly), { code: 'SCOPE_NOT_HELD' });
+      await assert.rejects(() => h.s.accounts.updateUser('token:x', 'ip', admin.id, { password: 'taken over password' }, usersOnly), { code: 'SCOPE_NOT_HELD' });
+      assert.throws(() => h.s.accounts.deleteUser('token:x', 'ip', admin.id, usersOnly), { code: 'SCOPE_NOT_HELD' });
+      // An operator-level actor with users:admin may manage viewers and operators, not admins.
+      const opPlus = [...scopesForRole('operator'), 'users:admin'];
+      const v = await h.s.accounts.createUser('token:y', 'ip', { username: 'v', password: PW, role: 'viewer' }, opPlus);
+      await assert.rejects(() => h.s.accounts.updateUser('token:y', 'ip', v.id, { role: 'admin' }, opPlus), { code: 'SCOPE_NOT_HELD' });
+      assert.equal(h.s.users.count(), 2);
+    } finally {
+      h.close();
+    }
+  });
+
+  it('setup code: when the file exists, setup needs it (missing or wrong → 403), the right one works', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'xlive-setup-code-')), 'setup-code');
+    writeFileSync(file, 'ABCD-EFGH-JKMN\n');
+    const h = await authHarness({ setupCode: new SetupCode(file) });
+    try {
+      await assert.rejects(() => h.s.accounts.setup('admin', PW, 'ip'), { code: 'FORBIDDEN' });
+      await assert.rejects(() => h.s.accounts.setup('admin', PW, 'ip', 'ABCD-EFGH-JKMX'), { code: 'FORBIDDEN' });
+      assert.equal(h.s.accounts.isSetupOpen(), true);
+      assert.equal((await h.s.accounts.setup('admin', PW, 'ip', 'abcd efgh jkmn')).user.username, 'admin');
     } finally {
       h.close();
     }
@@ -87,17 +147,17 @@ describe('AccountService: setup, login, lockouts, users', () => {
     const h = await authHarness();
     try {
       const { user: admin } = await h.s.accounts.setup('admin', PW, 'ip');
-      const op = await h.s.accounts.createUser('user:admin', 'ip', { username: 'op', password: PW, role: 'operator' });
-      await assert.rejects(() => h.s.accounts.createUser('user:admin', 'ip', { username: 'OP', password: PW, role: 'viewer' }), { code: 'CONFLICT' });
+      const op = await h.s.accounts.createUser('user:admin', 'ip', { username: 'op', password: PW, role: 'operator' }, ALL);
+      await assert.rejects(() => h.s.accounts.createUser('user:admin', 'ip', { username: 'OP', password: PW, role: 'viewer' }, ALL), { code: 'CONFLICT' });
       const s = await h.s.accounts.login('op', PW, 'ip');
-      await h.s.accounts.updateUser('user:admin', 'ip', op.id, { role: 'viewer' });
+      await h.s.accounts.updateUser('user:admin', 'ip', op.id, { role: 'viewer' }, ALL);
       assert.equal(h.s.sessions.find(s.session.id), undefined, 'sessions revoked');
-      await assert.rejects(() => h.s.accounts.updateUser('user:admin', 'ip', admin.id, { role: 'operator' }), /last active admin/);
-      await assert.rejects(() => h.s.accounts.updateUser('user:admin', 'ip', admin.id, { disabled: true }), /last active admin/);
-      assert.throws(() => h.s.accounts.deleteUser('user:admin', 'ip', admin.id), /last active admin/);
-      await h.s.accounts.updateUser('user:admin', 'ip', op.id, { disabled: true });
+      await assert.rejects(() => h.s.accounts.updateUser('user:admin', 'ip', admin.id, { role: 'operator' }, ALL), /last active admin/);
+      await assert.rejects(() => h.s.accounts.updateUser('user:admin', 'ip', admin.id, { disabled: true }, ALL), /last active admin/);
+      assert.throws(() => h.s.accounts.deleteUser('user:admin', 'ip', admin.id, ALL), /last active admin/);
+      await h.s.accounts.updateUser('user:admin', 'ip', op.id, { disabled: true }, ALL);
       await assert.rejects(() => h.s.accounts.login('op', PW, 'ip'), { code: 'AUTHENTICATION_FAILED' });
-      h.s.accounts.deleteUser('user:admin', 'ip', op.id);
+      h.s.accounts.deleteUser('user:admin', 'ip', op.id, ALL);
       assert.deepEqual(h.s.audit.list().map((e) => e.action).slice(0, 3), ['user.deleted', 'login.failed', 'user.updated']);
     } finally {
       h.close();

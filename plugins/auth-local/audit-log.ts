@@ -22,6 +22,8 @@ export type AuditAction =
   | 'key.deleted'
   | 'key.protection-changed'
   | 'playback-token.created'
+  | 'playback-token.revoked'
+  | 'play.blocked'
   | 'publish.refused'
   | 'publish.blocked'
   | 'plugin.changed';

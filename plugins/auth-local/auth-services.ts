@@ -8,6 +8,8 @@ import type { AuthLocalConfig } from './config.js';
 import { LocalAuthProvider } from './local-auth-provider.js';
 import { LockoutLimiter } from './lockout-limiter.js';
 import type { ScryptParams } from './password-hash.js';
+import { PasswordWorkQueue, scryptHasher, type PasswordHasher } from './password-work-queue.js';
+import type { SetupCode } from './setup-code.js';
 import { SessionStore } from './session-store.js';
 import { StreamGate } from './stream-gate.js';
 import { StreamKeyStore, type ParsePath } from './stream-key-store.js';
@@ -26,6 +28,8 @@ export interface AuthServices {
   accounts: AccountService;
   gate: StreamGate;
   provider: LocalAuthProvider;
+  hashing: PasswordWorkQueue;
+  setupCode: SetupCode | undefined;
 }
 
 export interface AuthServicesOptions {
@@ -38,6 +42,12 @@ export interface AuthServicesOptions {
   now?: () => number;
   delay?: (ms: number) => Promise<void>;
   scrypt?: ScryptParams;
+  /** The real hashing under the bounded queue (tests inject a counting one). */
+  hasher?: PasswordHasher;
+  /** Hashing queue changes and refusals (metrics). */
+  onHashing?: (running: number, queued: number) => void;
+  onHashRefused?: () => void;
+  setupCode?: SetupCode;
   /** Refusals, for metrics: `login`/`setup`/`publish` × `failed`/`denied`/`rate-limited`. */
   onRefused?: (what: 'login' | 'setup' | 'publish', reason: string) => void;
 }
@@ -61,7 +71,14 @@ export function createAuthServices(o: AuthServicesOptions): AuthServices {
     },
     now,
   );
-  const tokens = new TokenStore(db, o.boxKeys.jwt, now);
+  const tokens = new TokenStore(db, o.boxKeys.jwt, (id) => users.get(id), now);
+  const hashing = new PasswordWorkQueue({
+    concurrency: config.hashConcurrency,
+    maxQueue: config.hashQueueMax,
+    inner: o.hasher ?? scryptHasher(o.scrypt),
+    ...(o.onHashing && { onChange: o.onHashing }),
+    ...(o.onHashRefused && { onRefused: o.onHashRefused }),
+  });
   const streamKeys = new StreamKeyStore(db, o.parsePath, now);
   const accounts = new AccountService({
     db,
@@ -70,7 +87,9 @@ export function createAuthServices(o: AuthServicesOptions): AuthServices {
     lockouts,
     audit,
     config,
-    ...(o.scrypt && { scrypt: o.scrypt }),
+    hasher: hashing,
+    onUserDeleted: (id) => tokens.revokeAllBy(id),
+    ...(o.setupCode && { setupCode: o.setupCode }),
     ...(o.delay && { delay: o.delay }),
     ...(o.onRefused && { onRefused: o.onRefused }),
   });
@@ -82,11 +101,12 @@ export function createAuthServices(o: AuthServicesOptions): AuthServices {
     playbackKey: o.boxKeys.playback,
     attempts: new AttemptLimiter({ points: config.publishAttemptsPerMinute, windowMs: MINUTE, now }),
     failures: new AttemptLimiter({ points: config.publishFailuresBeforeBlock, windowMs: 10 * MINUTE, blockMs: config.publishBlockSeconds * 1000, now }),
+    viewFailures: new AttemptLimiter({ points: config.viewFailuresBeforeBlock, windowMs: 10 * MINUTE, blockMs: 10 * MINUTE, now }),
     now,
     ...(o.onRefused && { onRefused: (reason: string) => o.onRefused?.('publish', reason) }),
   });
   const provider = new LocalAuthProvider({ users, sessions, tokens, accounts, gate, audit });
-  return { config, boxKeys: o.boxKeys, users, sessions, tokens, streamKeys, audit, lockouts, accounts, gate, provider };
+  return { config, boxKeys: o.boxKeys, users, sessions, tokens, streamKeys, audit, lockouts, accounts, gate, provider, hashing, setupCode: o.setupCode };
 }
 
 /**
@@ -98,5 +118,6 @@ export function createConsoleAccounts(db: PluginDatabase, config: AuthLocalConfi
   const audit = new AuditLog(db, config.auditMaxRows);
   const sessions = new SessionStore(db, { ttlMs: 1, maxPerUser: config.maxSessionsPerUser, csrfKey: randomBytes(32) });
   const lockouts = new LockoutLimiter(db, { windowMs: 1, baseMs: 1, maxMs: 1, forgetAfterMs: 1 });
-  return new AccountService({ db, users, sessions, lockouts, audit, config, delay: () => Promise.resolve() });
+  const tokens = new TokenStore(db, randomBytes(32), (id) => users.get(id));
+  return new AccountService({ db, users, sessions, lockouts, audit, config, delay: () => Promise.resolve(), onUserDeleted: (id) => tokens.revokeAllBy(id) });
 }

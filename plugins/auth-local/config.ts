@@ -14,6 +14,10 @@ export interface LockoutConfig {
   maxSeconds: number;
   /** The doubling starts over after this long without a failure. */
   forgetAfterSeconds: number;
+  /** Past `userFailures` failures of one username from all sources, each attempt waits this · 2^(n-1) ms… */
+  slowdownStepMs: number;
+  /** …at most this long (0: no slow-down). Never a lockout. */
+  slowdownMaxMs: number;
 }
 
 export interface AuthLocalConfig {
@@ -31,6 +35,13 @@ export interface AuthLocalConfig {
   publishBlockSeconds: number;
   playbackTokenTtlSeconds: number;
   auditMaxRows: number;
+  /** scrypt runs at once (login, setup, password changes) and how many may wait; beyond: 429 at once. */
+  hashConcurrency: number;
+  hashQueueMax: number;
+  /** The first-boot setup code file (default `<plugin data dir>/setup-code`); setup needs the code when it exists. */
+  setupCodeFile: string;
+  /** Wrong `?key=`/`?token=` on playback per client IP within 10 minutes before that IP's credentialed plays are refused for 10 minutes (separate from publishing). */
+  viewFailuresBeforeBlock: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<AuthLocalConfig> = Object.freeze({
@@ -40,7 +51,7 @@ export const DEFAULT_CONFIG: Readonly<AuthLocalConfig> = Object.freeze({
   passwordMinLength: 10,
   trustProxy: false,
   rtmpUrl: '',
-  lockout: Object.freeze({ userFailures: 5, ipFailures: 20, windowSeconds: 900, baseSeconds: 60, maxSeconds: 3600, forgetAfterSeconds: 86_400 }),
+  lockout: Object.freeze({ userFailures: 5, ipFailures: 20, windowSeconds: 900, baseSeconds: 60, maxSeconds: 3600, forgetAfterSeconds: 86_400, slowdownStepMs: 500, slowdownMaxMs: 5000 }),
   failureDelayMinMs: 250,
   failureDelayMaxMs: 1000,
   publishAttemptsPerMinute: 30,
@@ -48,6 +59,10 @@ export const DEFAULT_CONFIG: Readonly<AuthLocalConfig> = Object.freeze({
   publishBlockSeconds: 600,
   playbackTokenTtlSeconds: 21_600,
   auditMaxRows: 20_000,
+  hashConcurrency: 2,
+  hashQueueMax: 16,
+  setupCodeFile: '',
+  viewFailuresBeforeBlock: 100,
 });
 
 export type PartialConfig = Partial<Omit<AuthLocalConfig, 'lockout'>> & { lockout?: Partial<LockoutConfig> };

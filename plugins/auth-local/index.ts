@@ -9,6 +9,7 @@ import { registerTokenRoutes } from './http/token-routes.js';
 import { registerUserRoutes } from './http/user-routes.js';
 import { AUTH_LOCAL_MIGRATIONS } from './migrations.js';
 import { auditPluginChanges } from './plugin-change-audit.js';
+import { formatSetupCode, SetupCode, setupCodeFile } from './setup-code.js';
 
 const PRUNE_INTERVAL_MS = 10 * 60_000;
 
@@ -27,6 +28,11 @@ export default definePlugin<PartialConfig>({
       help: 'Logins, setups and publishes refused by auth-local (reason: failed, denied, rate-limited)',
       labelNames: ['what', 'reason'],
     });
+    const hashing = ctx.metrics.gauge<'state'>({
+      name: 'xlive_auth_password_hashing',
+      help: 'Password hashes (scrypt) running and waiting in the bounded queue',
+      labelNames: ['state'],
+    });
     const services = createAuthServices({
       db,
       config,
@@ -34,12 +40,23 @@ export default definePlugin<PartialConfig>({
       events: ctx.events,
       parsePath: (p) => ctx.streams.parsePath(p),
       onRefused: (what, reason) => refused.inc({ what, reason }),
+      onHashing: (running, queued) => {
+        hashing.set({ state: 'running' }, running);
+        hashing.set({ state: 'queued' }, queued);
+      },
+      onHashRefused: () => refused.inc({ what: 'password-hash', reason: 'busy' }),
+      setupCode: new SetupCode(setupCodeFile(ctx.paths.data, config)),
     });
     ctx.auth.register(services.provider);
     registerSessionRoutes(ctx.http, services);
     registerUserRoutes(ctx.http, services);
     registerTokenRoutes(ctx.http, services);
-    registerStreamKeyRoutes(ctx.http, services, (path, reason) => ctx.streams.kick(path, reason));
+    registerStreamKeyRoutes(ctx.http, services, {
+      kick: (path, reason) => ctx.streams.kick(path, reason),
+      endViewers: (path, reason) => ctx.streams.endReaders(path, reason),
+      boxNames: () => ctx.host.boxNames(),
+      rtmpPort: () => ctx.host.listeners()['rtmp']?.port,
+    });
     registerAuditRoutes(ctx.http, services);
     return { start: () => startServices(ctx, services) };
   },
@@ -48,7 +65,9 @@ export default definePlugin<PartialConfig>({
 /** Start-up checks and the lockout pruning timer (stopped by the plugin's abort signal). */
 function startServices(ctx: PluginContext<PartialConfig>, services: AuthServices): void {
   if (services.accounts.isSetupOpen()) {
-    ctx.log.warn('no admin yet: open the panel to set the admin password (or run "xlive admin create <name>" on the console)');
+    const code = services.setupCode?.current();
+    if (code) ctx.log.warn(`no admin yet: open the panel and enter the setup code ${formatSetupCode(code)} (from ${services.setupCode!.file}) to set the admin password`);
+    else ctx.log.warn('no admin yet: open the panel to set the admin password (or run "xlive admin create <name>" on the console; "xlive admin setup-code" makes setup require a code)');
   }
   if (services.config.publishAuth === 'open') ctx.log.warn('publishAuth is "open": anyone who can reach the RTMP port may publish');
   auditPluginChanges(ctx.events, ctx.store, services.audit);
@@ -58,6 +77,7 @@ function startServices(ctx: PluginContext<PartialConfig>, services: AuthServices
   ctx.signal.addEventListener('abort', () => clearInterval(timer), { once: true });
 }
 
+export { SetupCode, formatSetupCode, setupCodeFile } from './setup-code.js';
 export { createAuthServices, createConsoleAccounts, type AuthServices } from './auth-services.js';
 export { AUTH_LOCAL_MIGRATIONS } from './migrations.js';
 export { withDefaults, DEFAULT_CONFIG, type AuthLocalConfig } from './config.js';

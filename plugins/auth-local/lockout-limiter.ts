@@ -92,6 +92,11 @@ export class LockoutLimiter {
     this.remove.run(key);
   }
 
+  /** Forget every key starting with `prefix` (e.g. all sources of one username). */
+  resetPrefix(prefix: string): number {
+    return this.db.prepare('DELETE FROM auth_local_lockouts WHERE substr(key, 1, ?) = ?').run(prefix.length, prefix).changes;
+  }
+
   /** Drop rows no longer locked and idle past `forgetAfter` (bounded table). */
   prune(): number {
     const t = this.now();

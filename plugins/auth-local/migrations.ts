@@ -65,4 +65,20 @@ export const AUTH_LOCAL_MIGRATIONS: readonly Migration[] = Object.freeze([
       CREATE INDEX auth_local_audit_action ON auth_local_audit(action, id);
     `,
   },
+  {
+    version: 2,
+    name: 'token creators, playback revocation epochs',
+    // A token's rights are checked against its creator's current role at every use. Existing tokens
+    // get their creator from `created_by` ("user:<name>"); tokens made by another token, or whose
+    // creator is gone, keep a NULL creator and are refused (re-create them): failing closed.
+    // Lockouts became per (username, address); a username-wide lock left from before is lifted (that
+    // key now only drives the bounded slow-down).
+    up: `
+      ALTER TABLE auth_local_tokens ADD COLUMN creator_user_id INTEGER;
+      UPDATE auth_local_tokens SET creator_user_id =
+        (SELECT u.id FROM auth_local_users u WHERE 'user:' || u.username = auth_local_tokens.created_by COLLATE NOCASE);
+      ALTER TABLE auth_local_stream_keys ADD COLUMN playback_epoch INTEGER NOT NULL DEFAULT 0;
+      UPDATE auth_local_lockouts SET locked_until = 0 WHERE key LIKE 'login-user:%';
+    `,
+  },
 ]);

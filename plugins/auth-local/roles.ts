@@ -1,4 +1,4 @@
-import { API_SCOPES, ValidationError } from 'xlive/sdk';
+import { API_SCOPES, ScopeNotHeldError, ValidationError } from 'xlive/sdk';
 
 /** Account roles and the API scopes each expands to. */
 export const ROLES = ['admin', 'operator', 'viewer'] as const;
@@ -41,4 +41,21 @@ export function parseScopes(v: unknown): string[] {
     if (!out.includes(s)) out.push(s);
   }
   return out;
+}
+
+/**
+ * Nobody grants what they do not hold: every scope of `granted` (a role's or a token's) must be among
+ * the actor's own scopes. Throws ScopeNotHeldError (403) naming the missing scopes.
+ */
+export function assertHolds(actorScopes: readonly string[], granted: readonly string[], what: string): void {
+  const missing = granted.filter((s) => !actorScopes.includes(s));
+  if (missing.length > 0) {
+    throw new ScopeNotHeldError(`you cannot ${what}: it needs scopes you do not hold (${missing.join(', ')})`, { details: { missingScopes: missing } });
+  }
+}
+
+/** The scopes of `scopes` that `role` still holds (a token never outlives its creator's rights). */
+export function intersectRole(scopes: readonly string[], role: Role): string[] {
+  const held = scopesForRole(role);
+  return scopes.filter((s) => held.includes(s));
 }

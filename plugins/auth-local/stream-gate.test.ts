@@ -6,10 +6,17 @@ const { hostOf, maskName } = await import('./stream-gate.js');
 const { signPlaybackToken, verifyPlaybackToken } = await import('./playback-token.js');
 type Harness = Awaited<ReturnType<typeof authHarness>>;
 
-const stream = (app: string, name: string, query: Record<string, string> = {}, remote = '192.0.2.10:50000') => ({ type: 'stream' as const, app, name, query, remote });
+const stream = (app: string, name: string, query: Record<string, string> = {}, remote = '192.0.2.10:50000', action?: 'publish' | 'read') => ({
+  type: 'stream' as const,
+  app,
+  name,
+  query,
+  remote,
+  ...(action && { action }),
+});
 
 async function decide(h: Harness, app: string, name: string, action: 'publish' | 'read', query: Record<string, string> = {}, remote?: string) {
-  const p = await h.s.provider.authenticate(stream(app, name, query, remote));
+  const p = await h.s.provider.authenticate(stream(app, name, query, remote, action));
   const path = p?.streamPath ?? `${app}/${name}`;
   return { path, allowed: await h.s.provider.authorize(p!, `stream:${path}`, action) };
 }
@@ -22,8 +29,11 @@ describe('StreamGate: stream keys and playback', () => {
       assert.match(key, /^[A-Za-z0-9_-]{32}$/, '192 bits, base64url');
       assert.deepEqual(await decide(h, 'live', key, 'publish'), { path: 'live/stage', allowed: true });
       assert.deepEqual(await decide(h, 'live', 'stage', 'publish', { key }), { path: 'live/stage', allowed: true });
-      // The same key under another app is just a name there.
-      assert.deepEqual(await decide(h, 'other', key, 'publish'), { path: `other/${key}`, allowed: false });
+      // The same key under another app is refused, and only its fingerprint is recorded.
+      await assert.rejects(() => decide(h, 'other', key, 'publish'), { code: 'AUTHENTICATION_FAILED' });
+      const refused = JSON.stringify([h.s.audit.list({ action: 'publish.refused' }), h.events]);
+      assert.ok(!refused.includes(key) && !refused.includes(key.slice(0, 4)), 'no part of the key is recorded');
+      assert.ok(refused.includes(h.s.streamKeys.get('live/stage')!.fingerprint), 'its fingerprint is');
       assert.equal(h.raw.prepare('SELECT key_hash FROM auth_local_stream_keys').get() !== undefined, true);
       assert.ok(!JSON.stringify(h.raw.prepare('SELECT * FROM auth_local_stream_keys').all()).includes(key), 'only the hash is stored');
     } finally {
@@ -91,8 +101,8 @@ describe('StreamGate: stream keys and playback', () => {
       await assert.rejects(() => decide(h, 'live', 'vip', 'read', { token: forStage }), { code: 'AUTHENTICATION_FAILED' });
       assert.equal((await decide(h, 'live', 'stage', 'read', { token: 'stale-garbage' })).allowed, true, 'a token on a public stream is ignored');
       h.clock.advance(60_000);
-      await assert.rejects(() => decide(h, 'live', 'vip', 'read', { token }), /invalid or expired/);
-      assert.equal(verifyPlaybackToken(h.s.boxKeys.playback, token.replace('v1.', 'v2.'), 'live/vip', 0), false);
+      await assert.rejects(() => decide(h, 'live', 'vip', 'read', { token }), /invalid, expired or revoked/);
+      assert.equal(verifyPlaybackToken(h.s.boxKeys.playback, token.replace('v2.0.', 'v2.1.'), 'live/vip', 0, 1), false, 'the epoch is signed');
     } finally {
       h.close();
     }
@@ -108,6 +118,45 @@ describe('StreamGate: stream keys and playback', () => {
       assert.equal(h.s.audit.list({ action: 'publish.blocked' }).length, 1);
       h.clock.advance(600_000);
       assert.equal((await decide(h, 'live', key, 'publish', {}, '198.51.100.7:5001')).allowed, true, 'the block ends');
+    } finally {
+      h.close();
+    }
+  });
+
+  it('revocation: a new epoch voids every link issued before; new links work', async () => {
+    const h = await authHarness();
+    try {
+      h.s.streamKeys.create('live/vip', true);
+      const exp = Math.floor(h.clock.now / 1000) + 3600;
+      const old = signPlaybackToken(h.s.boxKeys.playback, 'live/vip', exp, 0);
+      assert.equal((await decide(h, 'live', 'vip', 'read', { token: old })).allowed, true);
+      const info = h.s.streamKeys.revokePlayback('live/vip');
+      assert.equal(info.playbackEpoch, 1);
+      await assert.rejects(() => decide(h, 'live', 'vip', 'read', { token: old }), /revoked/);
+      const fresh = signPlaybackToken(h.s.boxKeys.playback, 'live/vip', exp, info.playbackEpoch);
+      assert.equal((await decide(h, 'live', 'vip', 'read', { token: fresh })).allowed, true);
+      assert.throws(() => h.s.streamKeys.delete('live/vip'), { code: 'CONFLICT' }, 'a protected stream keeps its key row (and so its protection)');
+    } finally {
+      h.close();
+    }
+  });
+
+  it('viewing and publishing have separate budgets: wrong ?key=/?token= on playback never block publishing', async () => {
+    const h = await authHarness({ config: { publishFailuresBeforeBlock: 10, viewFailuresBeforeBlock: 19, publishAttemptsPerMinute: 1000 } });
+    try {
+      const { key } = h.s.streamKeys.create('live/stage');
+      h.s.streamKeys.create('live/vip', true);
+      const ip = '198.51.100.9';
+      for (let i = 0; i < 10; i++) {
+        await assert.rejects(() => decide(h, 'live', 'stage', 'read', { key: 'w'.repeat(32) }, `${ip}:${4000 + i}`), { code: 'AUTHENTICATION_FAILED' });
+        await assert.rejects(() => decide(h, 'live', 'vip', 'read', { token: `v2.0.9999999999.${'a'.repeat(43)}` }, `${ip}:${5000 + i}`), { code: 'AUTHENTICATION_FAILED' });
+      }
+      assert.deepEqual(await decide(h, 'live', key, 'publish', {}, `${ip}:6000`), { path: 'live/stage', allowed: true });
+      // Past the viewing budget, credentialed plays from that address wait; publishing still works.
+      await assert.rejects(() => decide(h, 'live', 'vip', 'read', { token: 'x' }, `${ip}:6001`), { code: 'RATE_LIMITED' });
+      assert.equal((await decide(h, 'live', 'stage', 'read', {}, `${ip}:6002`)).allowed, true, 'public playback is never blocked');
+      assert.deepEqual(await decide(h, 'live', 'stage', 'publish', { key }, `${ip}:6003`), { path: 'live/stage', allowed: true });
+      assert.equal(h.s.audit.list({ action: 'play.blocked' }).length, 1);
     } finally {
       h.close();
     }
@@ -131,6 +180,6 @@ describe('StreamGate: stream keys and playback', () => {
     assert.equal(hostOf('10.0.0.5'), '10.0.0.5');
     assert.equal(hostOf(undefined), 'unknown');
     assert.equal(maskName('stage'), 'stage');
-    assert.equal(maskName('abcdefghijklmnopqrstuvwxyz012345'), 'abcd…(32 chars)');
+    assert.equal(maskName('abcdefghijklmnopqrstuvwxyz012345'), 'key#653bb124', 'the first 8 hex of its SHA-256, nothing of the key');
   });
 });

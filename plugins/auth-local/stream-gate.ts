@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { AuthenticationError, RateLimitedError, type Credentials, type EventsApi, type Principal } from 'xlive/sdk';
+import { AuthenticationError, maskStreamName, RateLimitedError, type Credentials, type EventsApi, type Principal } from 'xlive/sdk';
 import type { AttemptLimiter } from './attempt-limiter.js';
 import type { AuditLog } from './audit-log.js';
 import { verifyPlaybackToken } from './playback-token.js';
@@ -15,16 +15,18 @@ export interface StreamGateDeps {
   playbackKey: Uint8Array;
   /** All publish attempts per IP (points per minute). */
   attempts: AttemptLimiter;
-  /** Refused publishes per IP; blocks the IP when used up. */
+  /** Refused publishes per IP; blocks the IP's publishing when used up. */
   failures: AttemptLimiter;
+  /** Wrong `?key=`/`?token=` on playback per IP: a separate budget, so viewing never blocks publishing. */
+  viewFailures?: AttemptLimiter;
   now?: () => number;
   /** Called for each refused publish (metrics). */
   onRefused?: (reason: 'denied' | 'rate-limited') => void;
 }
 
-/** Stream names that may be keys are shown shortened in logs, audit and events. */
+/** Stream names that may be keys are shown only as a fingerprint in logs, audit and events. */
 export function maskName(name: string): string {
-  return name.length >= 16 ? `${name.slice(0, 4)}…(${name.length} chars)` : name;
+  return maskStreamName(name);
 }
 
 /**
@@ -64,19 +66,32 @@ export class StreamGate {
   authenticate(c: StreamCredentials): Principal {
     const ip = hostOf(c.remote);
     const path = `${c.app}/${c.name}`;
+    const viewing = c.action === 'read';
     const key = c.query['key'];
     if (key !== undefined) {
-      this.assertNotBlocked(ip);
+      this.assertNotBlocked(ip, viewing);
       if (this.d.keys.verify(path, key)) return this.issue(publisher(path), ip);
-      this.refuse(ip, maskPath(c.app, c.name), 'wrong stream key');
+      if (viewing) this.refuseView(ip, maskPath(c.app, c.name), 'wrong stream key');
+      else this.refuse(ip, maskPath(c.app, c.name), 'wrong stream key');
       throw new AuthenticationError(`wrong stream key for ${maskPath(c.app, c.name)}`);
     }
     const byKey = this.d.keys.findByKey(c.name);
     if (byKey && byKey.app === c.app) return this.issue(publisher(byKey.path), ip);
+    if (byKey) {
+      // A valid key on the wrong app: refused, and only its fingerprint is ever shown.
+      this.assertNotBlocked(ip, viewing);
+      const reason = `a stream key (fingerprint ${byKey.fingerprint}) was sent on app ${JSON.stringify(c.app.slice(0, 64))}, not its own`;
+      if (viewing) this.refuseView(ip, maskPath(c.app, c.name), reason);
+      else this.refuse(ip, maskPath(c.app, c.name), reason);
+      throw new AuthenticationError(`${reason}; use the server URL shown with the key`);
+    }
     const token = c.query['token'];
-    if (token !== undefined && this.d.keys.get(path)?.protected) {
-      if (!verifyPlaybackToken(this.d.playbackKey, token, path, Math.floor(this.now() / 1000))) {
-        throw new AuthenticationError(`playback token for ${path} is invalid or expired`);
+    const stream = token === undefined ? undefined : this.d.keys.get(path);
+    if (token !== undefined && stream?.protected) {
+      this.assertNotBlocked(ip, true);
+      if (!verifyPlaybackToken(this.d.playbackKey, token, path, Math.floor(this.now() / 1000), stream.playbackEpoch)) {
+        this.refuseView(ip, path, 'invalid, expired or revoked playback token');
+        throw new AuthenticationError(`playback token for ${path} is invalid, expired or revoked`);
       }
       return this.issue({ id: `playback:${path}`, kind: 'stream', scopes: ['read'], streamPath: path, display: `playback token for ${path}` }, ip);
     }
@@ -92,7 +107,7 @@ export class StreamGate {
 
   private mayPublish(p: Principal, path: string): boolean {
     const ip = this.remotes.get(p) ?? 'unknown';
-    this.assertNotBlocked(ip);
+    this.assertNotBlocked(ip, false);
     const attempt = this.d.attempts.consume(ip);
     if (!attempt.ok) {
       this.d.onRefused?.('rate-limited');
@@ -116,16 +131,26 @@ export class StreamGate {
     return p;
   }
 
-  private assertNotBlocked(ip: string): void {
-    const ms = this.d.failures.blockedFor(ip);
+  /** Publishing and credentialed viewing have separate budgets: wrong playback links never block an encoder. */
+  private assertNotBlocked(ip: string, viewing: boolean): void {
+    const limiter = viewing ? this.d.viewFailures : this.d.failures;
+    const ms = limiter?.blockedFor(ip) ?? 0;
     if (ms > 0) this.d.onRefused?.('rate-limited');
-    if (ms > 0) throw new RateLimitedError(`publishing from ${ip} is blocked for ${Math.ceil(ms / 1000)} s after refused attempts`, ms / 1000);
+    if (ms > 0) throw new RateLimitedError(`${viewing ? 'playback with a key or token' : 'publishing'} from ${ip} is blocked for ${Math.ceil(ms / 1000)} s after refused attempts`, ms / 1000);
+  }
+
+  /** A wrong key or playback token on a play request: counted against the viewing budget only. */
+  private refuseView(ip: string, shownPath: string, reason: string): void {
+    const r = this.d.viewFailures?.consume(ip);
+    if (r && !r.ok && r.blockedNow) {
+      this.d.audit.record({ actor: 'anonymous', ip, action: 'play.blocked', detail: { stream: shownPath, reason, seconds: Math.ceil(r.retryAfterMs / 1000) } });
+    }
   }
 
   private refuse(ip: string, shownPath: string, reason: string): void {
     this.d.onRefused?.('denied');
     this.d.audit.record({ actor: 'anonymous', ip, action: 'publish.refused', detail: { stream: shownPath, reason } });
-    this.d.events.record({ type: 'publish.refused', severity: 'warn', ...(shownPath.includes('…') ? {} : { stream: shownPath }), message: `publish of ${shownPath} from ${ip} refused: ${reason}`, data: { ip, reason } });
+    this.d.events.record({ type: 'publish.refused', severity: 'warn', ...(shownPath.includes('key#') ? {} : { stream: shownPath }), message: `publish of ${shownPath} from ${ip} refused: ${reason}`, data: { ip, reason } });
     const r = this.d.failures.consume(ip);
     if (!r.ok && r.blockedNow) {
       this.d.audit.record({ actor: 'anonymous', ip, action: 'publish.blocked', detail: { seconds: Math.ceil(r.retryAfterMs / 1000) } });

@@ -16,6 +16,8 @@ export interface StreamKeyInfo {
   rotatedAt: string;
   /** First 8 hex digits of the key's SHA-256: tells keys apart without revealing them. */
   fingerprint: string;
+  /** Playback links carry this; revoking them all adds one. */
+  playbackEpoch: number;
 }
 
 interface Row {
@@ -25,6 +27,7 @@ interface Row {
   protected: number;
   created_at: number;
   rotated_at: number;
+  playback_epoch: number;
 }
 
 export const STREAM_KEY = /^[A-Za-z0-9_-]{32}$/;
@@ -41,6 +44,7 @@ function toInfo(r: Row): StreamKeyInfo {
     createdAt: new Date(r.created_at).toISOString(),
     rotatedAt: new Date(r.rotated_at).toISOString(),
     fingerprint: r.key_hash.slice(0, 8),
+    playbackEpoch: r.playback_epoch,
   };
 }
 
@@ -108,7 +112,18 @@ export class StreamKeyStore {
     return this.require(path);
   }
 
+  /** Void every playback link of `path` issued so far (the revocation epoch goes up by one). */
+  revokePlayback(path: string): StreamKeyInfo {
+    const r = this.db.prepare('UPDATE auth_local_stream_keys SET playback_epoch = playback_epoch + 1 WHERE path = ?').run(path);
+    if (r.changes === 0) throw new NotFoundError(`no stream key for ${JSON.stringify(path.slice(0, 200))}`);
+    return this.require(path);
+  }
+
+  /** Remove a stream's key. A protected stream's key cannot be removed (that would make it public): ConflictError. */
   delete(path: string): void {
+    if (this.get(path)?.protected) {
+      throw new ConflictError(`${path.slice(0, 200)} is protected; removing its key would make it public. Turn protection off first, or rotate the key instead`);
+    }
     if (this.db.prepare('DELETE FROM auth_local_stream_keys WHERE path = ?').run(path).changes === 0) {
       throw new NotFoundError(`no stream key for ${JSON.stringify(path.slice(0, 200))}`);
     }

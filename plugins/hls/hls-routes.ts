@@ -93,7 +93,7 @@ export function liveHandler(deps: LiveRouteDeps): RouteHandler {
 
 /** Play auth, as RTMP play and HTTP-FLV do it: `stream` credentials, then `read` on `stream:<path>`. */
 async function authorizePlay(auth: LiveRouteDeps['auth'], target: LiveRequest, query: Record<string, string>, remote: string): Promise<StreamPath> {
-  const principal = await auth.authenticate({ type: 'stream', app: target.app, name: target.name, query, remote });
+  const principal = await auth.authenticate({ type: 'stream', app: target.app, name: target.name, query, remote, action: 'read' });
   // A stream credential may name the real path its key maps to.
   const path = principal.streamPath ?? target.path;
   if (!(await auth.authorize(principal, `stream:${path}`, 'read'))) {

@@ -66,6 +66,7 @@ export class FlvService {
         app: target.app,
         name: target.name,
         query: req.query,
+        action: 'read',
         ...(req.remote === undefined ? {} : { remote: req.remote }),
       });
       // A stream credential may name the real path its key maps to.

@@ -21,7 +21,7 @@ describe('http-flv plugin: admission', () => {
       const denied = await fetchFlv(h.port, '/flv/live/secret.flv?token=abc');
       assert.equal(denied.res.statusCode, 403);
       assert.match((await denied.body).toString(), /FORBIDDEN/);
-      assert.deepEqual({ ...(seen[0] as object), remote: undefined }, { type: 'stream', app: 'live', name: 'secret', query: { token: 'abc' }, remote: undefined });
+      assert.deepEqual({ ...(seen[0] as object), remote: undefined }, { type: 'stream', app: 'live', name: 'secret', query: { token: 'abc' }, action: 'read', remote: undefined });
       assert.match((seen[0] as { remote: string }).remote, /^127\.0\.0\.1:\d+$/);
       const ws = await WsTestClient.open(h.port, '/flv/live/secret.flv?token=abc');
       assert.equal(ws.status, 403);

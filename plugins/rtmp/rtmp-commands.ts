@@ -1,4 +1,4 @@
-import { describeError, StreamBusyError } from 'xlive/sdk';
+import { describeError, maskStreamName, StreamBusyError } from 'xlive/sdk';
 import type { RtmpMessage } from './codec/chunk-reader.js';
 import { MessageType } from './codec/chunk-writer.js';
 import { parseCommand, type RtmpCommand } from './codec/command.js';
@@ -18,10 +18,8 @@ export interface CommandHost extends SessionHost {
 /** Message streams one connection may create. */
 const MAX_MESSAGE_STREAMS = 16;
 
-/** A stream name for logs: names are often stream keys, so only their start is shown. */
-export function maskName(name: string): string {
-  return name.length <= 6 ? name : `${name.slice(0, 3)}…(${name.length} chars)`;
-}
+/** A stream name for logs: names are often stream keys, so long ones are shown only as a fingerprint. */
+export const maskName = maskStreamName;
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : '';

@@ -1,4 +1,4 @@
-import { describeError, type AuthApi, type Principal, type StreamApi } from 'xlive/sdk';
+import { describeError, maskStreamPath, type AuthApi, type Principal, type StreamApi } from 'xlive/sdk';
 import type { StreamRequest } from './stream-request.js';
 
 export type StreamAction = 'publish' | 'read';
@@ -27,7 +27,7 @@ export async function authorizeStream(
   if (req.name === '') return { ok: false, refusal: 'bad-name', reason: 'empty stream name' };
   let principal: Principal;
   try {
-    principal = await deps.auth.authenticate({ type: 'stream', app: req.app, name: req.name, query: req.query, remote });
+    principal = await deps.auth.authenticate({ type: 'stream', app: req.app, name: req.name, query: req.query, remote, action });
   } catch (err) {
     return { ok: false, refusal: 'denied', reason: `authentication failed: ${describeError(err)}` };
   }
@@ -44,7 +44,8 @@ export async function authorizeStream(
     return { ok: false, refusal: 'denied', reason: `authorization failed: ${describeError(err)}` };
   }
   if (!allowed) {
-    return { ok: false, refusal: 'denied', reason: `${principal.display ?? principal.id} may not ${action} ${path}` };
+    // The path may be a stream key sent as the name: never put it in a reason that gets logged.
+    return { ok: false, refusal: 'denied', reason: `${principal.display ?? principal.id} may not ${action} ${maskStreamPath(path)}` };
   }
   return { ok: true, path, principal };
 }

@@ -50,6 +50,7 @@ const EXPECTED: Record<string, string> = {
   'POST /api/v1/stream-keys/:app/:name/rotation': 'streams:write',
   'PATCH /api/v1/stream-keys/:app/:name': 'streams:write',
   'DELETE /api/v1/stream-keys/:app/:name': 'streams:write',
+  'POST /api/v1/stream-keys/:app/:name/playback-revocation': 'streams:write',
   'POST /api/v1/playback-tokens': 'streams:read',
   'GET /api/v1/audit': 'system:admin',
 };

@@ -142,6 +142,7 @@ export function createTestContext<C = Record<string, unknown>>(opts: TestContext
         httpPort: () => undefined,
         reportListener: (name, address) => void parts.listeners.set(name, address),
         listeners: () => Object.fromEntries(parts.listeners),
+        boxNames: () => ['localhost', '127.0.0.1', '::1'],
       },
       net: parts.net,
       dataDir: join(parts.root, 'data'),

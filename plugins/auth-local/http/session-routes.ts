@@ -21,12 +21,14 @@ export function userView(u: UserRecord): Record<string, unknown> {
 
 /**
  * First-boot setup and panel sessions:
- *   GET    /api/v1/setup     public        { open }
- *   POST   /api/v1/setup     public        create the first admin (once), logs in
+ *   GET    /api/v1/setup     public        { open, setupCodeRequired }
+ *   POST   /api/v1/setup     public        create the first admin (once; `setupCode` when required), logs in
  *   GET    /api/v1/session   public        who am I (+ CSRF token), or { authenticated: false }
  *   POST   /api/v1/session   public        log in → cookie + CSRF token
  *   DELETE /api/v1/session   public        log out (needs the CSRF header when the session is live)
  *   DELETE /api/v1/sessions  system:read   log out everywhere (users only)
+ * Setup, login and logout are `sameOrigin`: the core refuses them (403 HOST_NOT_ALLOWED) unless
+ * `Host` and `Origin` name this box, so a DNS-rebinding page cannot create the admin or sign in.
  */
 export function registerSessionRoutes(http: HttpRegistrar, s: AuthServices): void {
   const facts = (c: Context) => requestFacts(http, c, s.config.trustProxy);
@@ -39,17 +41,27 @@ export function registerSessionRoutes(http: HttpRegistrar, s: AuthServices): voi
       sessionCookie(session.id, ttlSeconds(session.expiresAt), facts(c).secure),
     );
 
-  http.route('GET', '/api/v1/setup', (c) => c.json({ open: s.accounts.isSetupOpen() }), { public: true });
+  const browser = { public: true, sameOrigin: true };
+
+  http.route(
+    'GET',
+    '/api/v1/setup',
+    (c) => {
+      const open = s.accounts.isSetupOpen();
+      return c.json({ open, setupCodeRequired: open && (s.setupCode?.required() ?? false) });
+    },
+    { public: true },
+  );
 
   http.route(
     'POST',
     '/api/v1/setup',
     async (c) => {
       const body = await readJson(c);
-      const { user, session } = await s.accounts.setup(body['username'], body['password'], facts(c).ip);
+      const { user, session } = await s.accounts.setup(body['username'], body['password'], facts(c).ip, body['setupCode']);
       return loggedIn(c, user, session, 201);
     },
-    { public: true },
+    browser,
   );
 
   http.route(
@@ -79,7 +91,7 @@ export function registerSessionRoutes(http: HttpRegistrar, s: AuthServices): voi
       const { user, session } = await s.accounts.login(body['username'], body['password'], facts(c).ip);
       return loggedIn(c, user, session, 200);
     },
-    { public: true },
+    browser,
   );
 
   http.route(
@@ -100,7 +112,7 @@ export function registerSessionRoutes(http: HttpRegistrar, s: AuthServices): voi
       }
       return new Response(null, { status: 204, headers: { 'set-cookie': clearedSessionCookie(f.secure), 'cache-control': 'no-store' } });
     },
-    { public: true },
+    browser,
   );
 
   http.route(

@@ -13,19 +13,40 @@ const MAX_PLAYBACK_TTL_S = 30 * 86_400;
  *   POST   /api/v1/stream-keys { path, protected? }  streams:write  configure a stream → its key, once
  *   POST   /api/v1/stream-keys/:app/:name/rotation   streams:write  new key, once; the old one stops working
  *   PATCH  /api/v1/stream-keys/:app/:name { protected } streams:write
- *   DELETE /api/v1/stream-keys/:app/:name            streams:write
+ *   DELETE /api/v1/stream-keys/:app/:name            streams:write  (409 while the stream is protected)
+ *   POST   /api/v1/stream-keys/:app/:name/playback-revocation  streams:write  void every playback link, end viewers
  *   POST   /api/v1/playback-tokens { path, ttlSeconds? } streams:read  a signed, expiring `?token=`
  */
-export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, kick: (path: string, reason: string) => boolean = () => false): void {
+export interface StreamKeyRouteDeps {
+  /** End the publisher of a path (a rotated key must stop working now). */
+  kick(path: string, reason: string): boolean;
+  /** End the viewers of a path (protection turned on, links revoked); they come back with a valid link. */
+  endViewers(path: string, reason: string): number;
+  /** The box's own names and addresses, best first (publish URLs never come from the client's `Host`). */
+  boxNames(): readonly string[];
+  /** The RTMP listener's real port, when it is up. */
+  rtmpPort(): number | undefined;
+}
+
+const NO_DEPS: StreamKeyRouteDeps = { kick: () => false, endViewers: () => 0, boxNames: () => ['localhost'], rtmpPort: () => undefined };
+
+export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, deps: StreamKeyRouteDeps = NO_DEPS): void {
   const read = { scope: 'streams:read' };
   const write = { scope: 'streams:write' };
   const who = (c: Context) => ({ actor: actorOf(principalOf(c)), ip: requestFacts(http, c, s.config.trustProxy).ip });
   const pathOf = (c: Context) => `${c.req.param('app')}/${c.req.param('name')}`;
 
-  /** Where an encoder sends the stream: OBS's "Server" and "Stream key" fields, and the one-URL forms. */
+  /**
+   * Where an encoder sends the stream: OBS's "Server" and "Stream key" fields, and the one-URL forms.
+   * The host is `rtmpUrl` when configured, else the name the request came to only if it is one of the
+   * box's own (a forged `Host` never ends up in a URL), else the box's best own name; the port is the
+   * RTMP listener's.
+   */
   const publishInfo = (c: Context, info: StreamKeyInfo, key: string) => {
-    const host = (c.req.header('host') ?? 'box').replace(/:\d+$/, '');
-    const base = (s.config.rtmpUrl || `rtmp://${host}:1935`).replace(/\/+$/, '');
+    const names = deps.boxNames();
+    const asked = bareHost(c.req.header('host') ?? '');
+    const host = names.includes(asked) ? asked : (names[0] ?? 'localhost');
+    const base = (s.config.rtmpUrl || `rtmp://${host.includes(':') ? `[${host}]` : host}:${deps.rtmpPort() ?? 1935}`).replace(/\/+$/, '');
     const server = `${base}/${info.app}`;
     return { server, streamKey: key, url: `${server}/${key}`, urlWithQuery: `${server}/${info.name}?key=${key}` };
   };
@@ -55,7 +76,7 @@ export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, ki
       const { actor, ip } = who(c);
       s.audit.record({ actor, ip, action: 'key.rotated', detail: { stream: info.path, fingerprint: info.fingerprint } });
       // A leaked key must stop working now: end a publish that is using it.
-      kick(info.path, 'stream key rotated');
+      deps.kick(info.path, 'stream key rotated');
       return noStoreJson(c, withKey(c, info, key));
     },
     write,
@@ -68,9 +89,12 @@ export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, ki
       const body = await readJson(c);
       const value = optionalBoolean(body, 'protected');
       if (value === undefined) throw new ValidationError('send { "protected": true|false }');
-      const info = s.streamKeys.setProtected(pathOf(c), value);
+      const before = s.streamKeys.require(pathOf(c));
+      const info = s.streamKeys.setProtected(before.path, value);
+      // Viewers who joined while the stream was public hold no link: end them; link holders come back.
+      const ended = value && !before.protected ? deps.endViewers(info.path, 'the stream is now protected') : 0;
       const { actor, ip } = who(c);
-      s.audit.record({ actor, ip, action: 'key.protection-changed', detail: { stream: info.path, protected: value } });
+      s.audit.record({ actor, ip, action: 'key.protection-changed', detail: { stream: info.path, protected: value, viewersEnded: ended } });
       return c.json(info);
     },
     write,
@@ -91,6 +115,19 @@ export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, ki
 
   http.route(
     'POST',
+    '/api/v1/stream-keys/:app/:name/playback-revocation',
+    (c) => {
+      const info = s.streamKeys.revokePlayback(pathOf(c));
+      const ended = deps.endViewers(info.path, 'playback links revoked');
+      const { actor, ip } = who(c);
+      s.audit.record({ actor, ip, action: 'playback-token.revoked', detail: { stream: info.path, epoch: info.playbackEpoch, viewersEnded: ended } });
+      return c.json({ ...info, viewersEnded: ended });
+    },
+    write,
+  );
+
+  http.route(
+    'POST',
     '/api/v1/playback-tokens',
     async (c) => {
       const body = await readJson(c);
@@ -101,11 +138,18 @@ export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, ki
         throw new ValidationError(`ttlSeconds must be an integer in 60..${MAX_PLAYBACK_TTL_S}`);
       }
       const exp = Math.floor(Date.now() / 1000) + ttl;
-      const token = signPlaybackToken(s.boxKeys.playback, info.path, exp);
+      const token = signPlaybackToken(s.boxKeys.playback, info.path, exp, info.playbackEpoch);
       const { actor, ip } = who(c);
       s.audit.record({ actor, ip, action: 'playback-token.created', detail: { stream: info.path, expiresAt: new Date(exp * 1000).toISOString() } });
       return noStoreJson(c, { path: info.path, token, query: `token=${token}`, expiresAt: new Date(exp * 1000).toISOString(), protected: info.protected }, 201);
     },
     read,
   );
+}
+
+/** A `Host` header value as a bare, lower-case host (port and IPv6 brackets dropped). */
+function bareHost(value: string): string {
+  const v = value.trim().toLowerCase();
+  if (v.startsWith('[')) return v.slice(1, Math.max(1, v.indexOf(']')));
+  return v.replace(/:\d*$/, '');
 }

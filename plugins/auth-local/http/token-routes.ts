@@ -1,7 +1,7 @@
-import { ForbiddenError, ValidationError, type HttpRegistrar } from 'xlive/sdk';
+import { ForbiddenError, ValidationError, type HttpRegistrar, type Principal } from 'xlive/sdk';
 import type { AuthServices } from '../auth-services.js';
-import { actorOf } from '../local-auth-provider.js';
-import { parseScopes } from '../roles.js';
+import { actorOf, userIdOf } from '../local-auth-provider.js';
+import { assertHolds, parseScopes } from '../roles.js';
 import { parseTokenName } from '../token-store.js';
 import { noStoreJson, principalOf, readJson, requestFacts } from './request-helpers.js';
 
@@ -11,7 +11,9 @@ const MAX_DAYS = 3650;
 /**
  * API tokens, admins only (scope `system:admin`):
  *   GET /api/v1/tokens · POST /api/v1/tokens { name, scopes, expiresInDays? } · DELETE /api/v1/tokens/:id (revoke)
- * The JWT is in the POST answer only. A token never gets a scope its creator lacks.
+ * The JWT is in the POST answer only. A token never gets a scope its creator lacks, and is bound to
+ * the user behind the request (a token made with a token is bound to that token's creator): at every
+ * use it holds only what that user's role still holds.
  */
 export function registerTokenRoutes(http: HttpRegistrar, s: AuthServices): void {
   const scope = { scope: 'system:admin' };
@@ -26,15 +28,15 @@ export function registerTokenRoutes(http: HttpRegistrar, s: AuthServices): void 
       const p = principalOf(c);
       const name = parseTokenName(body['name']);
       const scopes = parseScopes(body['scopes']);
-      const missing = scopes.filter((x) => !p?.scopes.includes(x));
-      if (missing.length > 0) throw new ForbiddenError(`you cannot grant scopes you do not have: ${missing.join(', ')}`);
+      assertHolds(p?.scopes ?? [], scopes, 'create this token');
+      const creatorUserId = creatorOf(s, p);
       const days = body['expiresInDays'];
       if (days !== undefined && days !== null && (typeof days !== 'number' || !Number.isFinite(days) || days <= 0 || days > MAX_DAYS)) {
         throw new ValidationError(`expiresInDays must be a number of days in (0, ${MAX_DAYS}], or null for no expiry`);
       }
       const expiresAt = typeof days === 'number' ? Date.now() + Math.round(days * DAY_MS) : null;
       const actor = actorOf(p);
-      const { token, jwt } = s.tokens.create(name, scopes, actor, expiresAt);
+      const { token, jwt } = s.tokens.create(name, scopes, actor, creatorUserId, expiresAt);
       s.audit.record({ actor, ip: requestFacts(http, c, s.config.trustProxy).ip, action: 'token.created', detail: { tokenId: token.id, name, scopes, expiresAt: token.expiresAt } });
       return noStoreJson(c, { ...token, token: jwt }, 201);
     },
@@ -54,4 +56,15 @@ export function registerTokenRoutes(http: HttpRegistrar, s: AuthServices): void 
     },
     scope,
   );
+}
+
+/** The user whose rights bound a new token. */
+function creatorOf(s: AuthServices, p: Principal | undefined): number {
+  const userId = userIdOf(p);
+  if (userId !== undefined) return userId;
+  if (p?.kind === 'token' && p.id.startsWith('token:')) {
+    const creator = s.tokens.require(p.id.slice('token:'.length)).creatorUserId;
+    if (creator !== null) return creator;
+  }
+  throw new ForbiddenError('only a signed-in user, or a token bound to one, can create API tokens');
 }

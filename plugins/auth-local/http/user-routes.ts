@@ -9,11 +9,12 @@ import { userView } from './session-routes.js';
  * User management, admins only (scope `users:admin`):
  *   GET /api/v1/users · POST /api/v1/users · GET|PATCH|DELETE /api/v1/users/:id
  * Changing a user's role, password or disabled flag ends their sessions; the last active admin can be
- * neither removed, disabled nor demoted.
+ * neither removed, disabled nor demoted. Nobody creates, changes or deletes a user whose role holds
+ * scopes the caller lacks (403 SCOPE_NOT_HELD).
  */
 export function registerUserRoutes(http: HttpRegistrar, s: AuthServices): void {
   const scope = { scope: 'users:admin' };
-  const who = (c: Context) => ({ actor: actorOf(principalOf(c)), ip: requestFacts(http, c, s.config.trustProxy).ip });
+  const who = (c: Context) => ({ actor: actorOf(principalOf(c)), ip: requestFacts(http, c, s.config.trustProxy).ip, scopes: principalOf(c)?.scopes ?? [] });
 
   http.route('GET', '/api/v1/users', (c) => c.json({ items: s.users.list().map(userView) }), scope);
 
@@ -22,8 +23,8 @@ export function registerUserRoutes(http: HttpRegistrar, s: AuthServices): void {
     '/api/v1/users',
     async (c) => {
       const body = await readJson(c);
-      const { actor, ip } = who(c);
-      const user = await s.accounts.createUser(actor, ip, { username: body['username'], password: body['password'], role: parseRole(body['role'] ?? 'viewer') });
+      const { actor, ip, scopes } = who(c);
+      const user = await s.accounts.createUser(actor, ip, { username: body['username'], password: body['password'], role: parseRole(body['role'] ?? 'viewer') }, scopes);
       return c.json(userView(user), 201);
     },
     scope,
@@ -44,8 +45,8 @@ export function registerUserRoutes(http: HttpRegistrar, s: AuthServices): void {
       if (body['password'] !== undefined) change.password = body['password'];
       const disabled = optionalBoolean(body, 'disabled');
       if (disabled !== undefined) change.disabled = disabled;
-      const { actor, ip } = who(c);
-      return c.json(userView(await s.accounts.updateUser(actor, ip, id, change)));
+      const { actor, ip, scopes } = who(c);
+      return c.json(userView(await s.accounts.updateUser(actor, ip, id, change, scopes)));
     },
     scope,
   );
@@ -54,8 +55,8 @@ export function registerUserRoutes(http: HttpRegistrar, s: AuthServices): void {
     'DELETE',
     '/api/v1/users/:id',
     (c) => {
-      const { actor, ip } = who(c);
-      s.accounts.deleteUser(actor, ip, parseId(c.req.param('id'), 'user id'));
+      const { actor, ip, scopes } = who(c);
+      s.accounts.deleteUser(actor, ip, parseId(c.req.param('id'), 'user id'), scopes);
       return c.body(null, 204);
     },
     scope,

@@ -9,6 +9,8 @@ import { parseStreamPath } from '../../../core/streams/stream-path.js';
 import type { EventInit, PluginDatabase } from '../../../core/sdk/index.js';
 import type { AuthServices } from '../auth-services.js';
 import type { PartialConfig } from '../config.js';
+import type { PasswordHasher } from '../password-work-queue.js';
+import type { SetupCode } from '../setup-code.js';
 
 export interface Harness {
   s: AuthServices;
@@ -25,6 +27,11 @@ export interface HarnessOptions {
   /** Share the box secret between harnesses (a restart keeps it). */
   secret?: Buffer;
   startMs?: number;
+  /** Record the slow-down and failure delays instead of skipping them. */
+  delay?: (ms: number) => Promise<void>;
+  /** The hashing under the bounded queue (default: scrypt with FAST_SCRYPT). */
+  hasher?: PasswordHasher;
+  setupCode?: SetupCode;
 }
 
 export const FAST_SCRYPT = { ln: 10, r: 8, p: 1 };
@@ -53,7 +60,9 @@ export async function authHarness(o: HarnessOptions = {}): Promise<Harness> {
     parsePath: parseStreamPath,
     now: () => clock.now,
     scrypt: FAST_SCRYPT,
-    delay: () => Promise.resolve(),
+    delay: o.delay ?? (() => Promise.resolve()),
+    ...(o.hasher && { hasher: o.hasher }),
+    ...(o.setupCode && { setupCode: o.setupCode }),
   });
   return { s, db, raw, clock, events, close: () => closeDatabase(raw, silentLogger()) };
 }
