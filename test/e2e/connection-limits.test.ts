@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { call, signIn, type Creds } from '../../plugins/auth-local/testing/http-client.js';
 import { startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
-import { play, startPublisher, type Publisher } from '../helpers/ffmpeg-publisher.js';
+import { runToEnd, startPublisher, startViewer, type Peer } from '../helpers/media-peers.js';
 import { openFlood, requestFrom, streamFrom, upgradeFrom, type Flood } from '../helpers/socket-flood.js';
 
 const PW = 'correct horse battery';
@@ -43,7 +43,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
 describe('connection limits: one client cannot exhaust the box', { timeout: 240_000 }, () => {
   let app: ApplianceHandle;
   let admin: Creds;
-  let stage: Publisher;
+  let stage: Peer;
   let httpPort: number;
   let rtmpPort: number;
   const floods: Flood[] = [];
@@ -151,7 +151,7 @@ describe('connection limits: one client cannot exhaust the box', { timeout: 240_
   it('(b) 1,005+ idle RTMP sockets from one client (and a reconnecting flood): a publisher with a valid key still publishes and a viewer plays', async () => {
     const baseline = fds();
     const key = await makeKey('live/second');
-    let second: Publisher | undefined;
+    let second: Peer | undefined;
     try {
       const peak = await peakFds(async () => {
         floods.push(await openFlood(rtmpPort, 1005, { localAddress: '127.0.0.1' }));
@@ -168,7 +168,7 @@ describe('connection limits: one client cannot exhaust the box', { timeout: 240_
         const r = await call<{ items: Array<{ path: string }> }>(app.httpUrl, 'GET', '/api/v1/streams', admin);
         return r.body.items?.some((s) => s.path === 'live/second') ? true : undefined;
       });
-      const viewer = await play(`${app.rtmpUrl}/live/second`, 3);
+      const viewer = await runToEnd(startViewer(`${app.rtmpUrl}/live/second`, 3));
       assert.equal(viewer.code, 0, viewer.stderr);
       assert.equal(stage.child.exitCode, null, 'the established publisher was never touched');
     } finally {

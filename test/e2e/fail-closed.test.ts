@@ -16,7 +16,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { SettingsRepository } from '../../core/store/settings-repository.js';
 import { call, makeToken, signIn, type Creds } from '../../plugins/auth-local/testing/http-client.js';
 import { parseExposition, sampleValue } from '../../plugins/metrics-prometheus/testing/exposition-parser.js';
-import { ffmpegPublish } from '../helpers/ffmpeg.js';
+import { runToEnd, startPublisher } from '../helpers/media-peers.js';
 import { runCli, startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
 
 const PW = 'fail-closed e2e password';
@@ -53,7 +53,7 @@ function wsUpgradeStatus(url: string): Promise<number> {
 }
 
 async function publishRefused(app: ApplianceHandle, path: string): Promise<void> {
-  const r = await ffmpegPublish(`${app.rtmpUrl}/${path}`, 2).done;
+  const r = await runToEnd(startPublisher(`${app.rtmpUrl}/${path}`, 2));
   assert.notEqual(r.code, 0, `publishing ${path.replace(/\/[A-Za-z0-9_-]{32}$/, '/<key>')} must be refused`);
 }
 
@@ -122,7 +122,7 @@ describe('fail closed: a damaged jwt-secret', () => {
     const first = await startAppliance({ dataDir: dir, env: FAST });
     try {
       ({ token, key } = await provision(first));
-      const ok = await ffmpegPublish(`${first.rtmpUrl}/live/${key}`, 1).done;
+      const ok = await runToEnd(startPublisher(`${first.rtmpUrl}/live/${key}`, 1));
       assert.equal(ok.code, 0, `a healthy box takes the key: ${ok.stderr}`);
     } finally {
       await first.stop();
@@ -271,7 +271,7 @@ describe('lab mode: open only when chosen on the console', () => {
     assert.match(panel, /LAB MODE/);
     const ready = (await (await fetch(`${app.httpUrl}/readyz`)).json()) as { checks: Array<{ name: string; status: string }> };
     assert.equal(ready.checks.find((c) => c.name === 'auth')?.status, 'warn');
-    const pub = await ffmpegPublish(`${app.rtmpUrl}/live/lab`, 1).done;
+    const pub = await runToEnd(startPublisher(`${app.rtmpUrl}/live/lab`, 1));
     assert.equal(pub.code, 0, `lab mode publishes without a key: ${pub.stderr}`);
   });
 });
@@ -301,7 +301,7 @@ describe('public /metrics and /readyz show what a stranger may see', () => {
   });
 
   it('leaves out protected stream names, paths and error text unless the caller has the scope', async () => {
-    const publisher = ffmpegPublish(`${app.rtmpUrl}/live/${key}`, 30);
+    const publisher = startPublisher(`${app.rtmpUrl}/live/${key}`, 30);
     try {
       const auth = { authorization: `Bearer ${token}` };
       const deadline = Date.now() + 20_000;
@@ -334,7 +334,7 @@ describe('public /metrics and /readyz show what a stranger may see', () => {
       assert.equal((await fetch(`${app.httpUrl}/metrics`, { headers: { authorization: 'Bearer forged.token.here' } })).status, 401);
     } finally {
       publisher.child.kill('SIGINT');
-      await publisher.done;
+      await publisher.exited;
     }
   });
 });

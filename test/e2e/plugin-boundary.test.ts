@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { runCli, startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
 import { enablePlugins, writePlugin } from '../helpers/external-plugins.js';
-import { publishTestPattern } from '../helpers/ffmpeg-publish.js';
+import { runToEnd, startPublisher } from '../helpers/media-peers.js';
 import { call, signIn, type Creds } from '../../plugins/auth-local/testing/http-client.js';
 import { CORE_MIGRATIONS, CORE_OWNER, Migrator, closeDatabase, createPluginDatabase, openDatabase } from '../../core/store/index.js';
 import { silentLogger } from '../../core/logging/logger.js';
@@ -130,9 +130,9 @@ describe('plugin databases: a box laid out the old way is moved on start, and a 
     const admin = await signIn(app.httpUrl, 'admin', PW, true);
     const keys = await call<{ items: Array<{ path: string }> }>(app.httpUrl, 'GET', '/api/v1/stream-keys', admin);
     assert.deepEqual(keys.body.items.map((k) => k.path), ['live/stage']);
-    const pub = await publishTestPattern(`${app.rtmpUrl}/live/${key}`);
+    const pub = await runToEnd(startPublisher(`${app.rtmpUrl}/live/${key}`, 2));
     assert.equal(pub.code, 0, pub.stderr);
-    const wrong = await publishTestPattern(`${app.rtmpUrl}/live/${'x'.repeat(32)}`, 1);
+    const wrong = await runToEnd(startPublisher(`${app.rtmpUrl}/live/${'x'.repeat(32)}`, 1));
     assert.notEqual(wrong.code, 0, 'a wrong key is still refused');
   });
 

@@ -18,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { call, makeToken, signIn } from '../../plugins/auth-local/testing/http-client.js';
 import { parseExposition, type MetricFamily } from '../../plugins/metrics-prometheus/testing/exposition-parser.js';
 import { runCli, startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
+import { startPublisher } from '../helpers/media-peers.js';
 
 const FAULT_LIMIT = 8;
 

@@ -48,6 +48,12 @@ export function startViewer(url: string, seconds = 60): Peer {
   return ffmpeg(['-i', url, '-t', String(seconds), '-f', 'null', '-'], (seconds + 20) * 1000);
 }
 
+/** Wait for a peer to end: its exit code (null when killed) and the end of its stderr. */
+export async function runToEnd(peer: Peer): Promise<{ code: number | null; stderr: string }> {
+  const exit = await peer.exited;
+  return { code: typeof exit === 'number' ? exit : null, stderr: peer.stderr() };
+}
+
 export interface RawAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
