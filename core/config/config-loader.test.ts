@@ -234,6 +234,16 @@ describe('loadConfig', () => {
     assert.match(file.origin('auth.labMode'), /local/);
   });
 
+  it('refuses pluginHost.disable from the settings layer, in either spelling; keeps the rest of the section', () => {
+    for (const settings of [{ 'pluginHost.disable': ['auth-local'] }, { pluginHost: { disable: ['auth-local'], faultLimit: 5 } }]) {
+      const c = load({}, {}, settings);
+      assert.deepEqual(c.values.pluginHost.disable, []);
+      assert.deepEqual(c.warnings, ['settings: pluginHost.disable is REFUSED: it is set only on the console (a config file or the environment), never through the API']);
+    }
+    assert.equal(load({}, {}, { pluginHost: { disable: ['auth-local'], faultLimit: 5 } }).values.pluginHost.faultLimit, 5);
+    assert.deepEqual(load({ '/srv/config/local.json': '{"pluginHost":{"disable":["hls"]}}' }).values.pluginHost.disable, ['hls']);
+  });
+
   it('ignores an XLIVE_ENV naming a file that is read anyway, with a warning', () => {
     const c = load({ '/srv/config/local.json': '{}' }, { XLIVE_ENV: 'local' });
     assert.deepEqual(c.layers.map((l) => l.name), ['defaults', 'local']);

@@ -6,7 +6,7 @@
  */
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../errors/xlive-error.js';
-import { CONSOLE_ONLY_KEYS, type CoreConfig, PATH_KEYS, coreSchema } from './core-schema.js';
+import { CONSOLE_ONLY_KEYS, CONSOLE_ONLY_PATHS, type CoreConfig, PATH_KEYS, coreSchema } from './core-schema.js';
 import { type Env, RESERVED_ENV_VARS, readCoreEnv } from './env-layer.js';
 import { type ReadFile, defaultReadFile, readFileLayers } from './file-layers.js';
 import { type ConfigTree, deepClone, deepFreeze, isPlainObject, setPath } from './key-path.js';
@@ -103,6 +103,14 @@ function settingsTree(settings: Record<string, unknown>, warnings: string[]): Co
     }
     const patch: ConfigTree = {};
     setPath(patch, segs, value);
+    for (const path of CONSOLE_ONLY_PATHS) {
+      const parent = path.slice(0, -1).reduce<unknown>((t, k) => (isPlainObject(t) ? t[k] : undefined), patch);
+      const leaf = path[path.length - 1]!;
+      if (isPlainObject(parent) && leaf in parent) {
+        delete parent[leaf];
+        warnings.push(`settings: ${path.join('.')} is REFUSED: it is set only on the console (a config file or the environment), never through the API`);
+      }
+    }
     mergeLayer(tree, { data: patch, origin: SETTINGS_ORIGIN }, new Provenance());
   }
   dropUndeclared(tree, coreSchema, '', warnings);

@@ -93,6 +93,12 @@ export const PATH_KEYS = ['dataDir', 'runtimeDir', 'pluginsDir'] as const;
 /** Sections set only on the console (files, environment), never from the settings layer the API writes. */
 export const CONSOLE_ONLY_KEYS = ['auth'] as const;
 
+/**
+ * Single keys set only on the console: `pluginHost.disable` could turn the auth plugin off from the
+ * settings layer (the box would then fail closed: no way in, but a way to take it down).
+ */
+export const CONSOLE_ONLY_PATHS = [['pluginHost', 'disable']] as const;
+
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
 const DAY_MS = 86_400_000;
