@@ -1,4 +1,4 @@
-// `npm test`: does all set-up a fresh Debian machine needs (npm packages; ffmpeg and chromium from apt
+// `npm test`: does all set-up a fresh Debian machine needs (npm packages; ffmpeg, chromium, systemd, python3 from apt
 // when missing and we are root), builds, then runs every test file with Node's built-in runner.
 import { execSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -8,7 +8,8 @@ const root = new URL('..', import.meta.url).pathname;
 const run = (cmd) => execSync(cmd, { cwd: root, stdio: 'inherit' });
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
 
-const missing = [['ffmpeg', 'ffmpeg'], ['ffprobe', 'ffmpeg'], ['chromium', 'chromium']].filter(([bin]) => !has(bin)).map(([, pkg]) => pkg);
+// systemd-analyze/-sysusers/-tmpfiles and python3: test/e2e/systemd-unit.test.ts (systemd need not be PID 1).
+const missing = [['ffmpeg', 'ffmpeg'], ['ffprobe', 'ffmpeg'], ['chromium', 'chromium'], ['systemd-analyze', 'systemd'], ['systemd-sysusers', 'systemd'], ['systemd-tmpfiles', 'systemd'], ['python3', 'python3']].filter(([bin]) => !has(bin)).map(([, pkg]) => pkg);
 if (missing.length > 0) {
   if (process.getuid?.() === 0 && has('apt-get')) {
     console.log(`xlive tests: installing ${[...new Set(missing)].join(' ')} from apt…`);

@@ -30,6 +30,8 @@ export interface StartOptions {
   keepDataDir?: boolean;
   /** Start the box with this RLIMIT_NOFILE (soft and hard), through prlimit(1), as a small device would have. */
   openFileLimit?: number;
+  /** Run the box under this command prefix (it must exec its arguments), e.g. a seccomp filter. */
+  wrap?: string[];
 }
 
 export async function startAppliance(opts: StartOptions = {}): Promise<ApplianceHandle> {
@@ -40,7 +42,8 @@ export async function startAppliance(opts: StartOptions = {}): Promise<Appliance
   const [cmd, args] = opts.openFileLimit
     ? ['prlimit', [`--nofile=${opts.openFileLimit}:${opts.openFileLimit}`, '--', process.execPath, CLI, 'serve']]
     : [process.execPath, [CLI, 'serve']];
-  const child = spawn(cmd, args, {
+  const [wcmd, wargs] = opts.wrap?.length ? [opts.wrap[0]!, [...opts.wrap.slice(1), cmd, ...args]] : [cmd, args];
+  const child = spawn(wcmd, wargs, {
     cwd,
     env: {
       PATH: process.env['PATH'] ?? '/usr/bin:/bin',
