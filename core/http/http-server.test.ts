@@ -8,6 +8,7 @@ import { ConnectionGuard } from '../net/connection-guard.js';
 import { createHttpApp } from './http-app.js';
 import { HttpServer } from './http-server.js';
 import { RouteTable } from './route-table.js';
+import { waitUntil } from '../../test/helpers/wait.js';
 
 function get(port: number, path: string, localAddress: string, agent: Agent | false = false): Promise<{ status: number; body: () => string; close(): void }> {
   return new Promise((resolve, reject) => {
@@ -20,14 +21,6 @@ function get(port: number, path: string, localAddress: string, agent: Agent | fa
     req.on('error', reject);
     req.end();
   });
-}
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > 3000) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
 }
 
 describe('http server connection admission', () => {
@@ -72,11 +65,11 @@ describe('http server connection admission', () => {
 
   it('after a keep-alive response the socket is idle again (evictable), not established', async () => {
     for (const o of open.splice(0)) o.close();
-    await until(() => guard.counts().established === 0, 'streams to end');
+    await waitUntil('streams to end', () => guard.counts().established === 0, 3000, 10);
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const r = await get(port, '/short', '127.0.0.7', agent);
     assert.equal(r.status, 200);
-    await until(() => guard.counts().idle >= 1 && guard.counts().established === 0, 'the keep-alive socket to count as idle');
+    await waitUntil('the keep-alive socket to count as idle', () => guard.counts().idle >= 1 && guard.counts().established === 0, 3000, 10);
     agent.destroy();
   });
 });

@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import type { ConnectionAdmission, NetListener } from '../sdk/net.js';
+import { listenOn, type ConnectionAdmission, type NetListener } from '../sdk/net.js';
 import { clientKey } from './client-key.js';
 import type { ConnectionGuard } from './connection-guard.js';
 
@@ -41,20 +41,17 @@ export class GuardedServer implements NetListener {
     if (this.closed) return Promise.reject(new Error(`listener ${this.deps.guard.name} was closed`));
     const server = createServer({ noDelay: this.deps.noDelay }, (socket) => this.accept(socket));
     this.server = server;
-    return new Promise((resolve, reject) => {
-      const fail = (err: Error) => {
+    return listenOn(server, host, port).then(
+      (bound) => {
+        this.bound = bound;
+        this.deps.report(bound);
+        return bound;
+      },
+      (err: unknown) => {
         this.server = null;
-        reject(err);
-      };
-      server.once('error', fail);
-      server.listen({ host, port }, () => {
-        server.off('error', fail);
-        const a = server.address();
-        this.bound = typeof a === 'object' && a ? { host: a.address, port: a.port } : { host, port };
-        this.deps.report(this.bound);
-        resolve(this.bound);
-      });
-    });
+        throw err;
+      },
+    );
   }
 
   close(): Promise<void> {

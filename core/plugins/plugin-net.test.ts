@@ -2,17 +2,9 @@
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestContext } from '../../test/helpers/plugin-context.js';
 import type { ConnectionAdmission } from '../sdk/net.js';
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > 5000) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
+import { waitUntil } from '../../test/helpers/wait.js';
 
 function open(port: number, localAddress = '127.0.0.1'): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -45,14 +37,14 @@ describe('plugin listeners (ctx.net)', () => {
 
     const clients: Socket[] = [];
     for (let i = 0; i < 30; i++) clients.push(await open(port));
-    await until(() => accepted.length === 30, 'all accepted');
+    await waitUntil('all accepted', () => accepted.length === 30, 5000, 10);
     const open_ = () => accepted.filter((a) => !a.socket.destroyed).length;
-    await until(() => open_() === 4, 'only 4 idle sockets of one address stay open');
+    await waitUntil('only 4 idle sockets of one address stay open', () => open_() === 4, 5000, 10);
     assert.ok(t.parts.refusals.filter((r) => r.reason === 'idle-per-ip').length >= 26);
 
     // Another address is untouched by that flood; established sessions respect the per-address cap.
     const other = await open(port, '127.0.0.2');
-    await until(() => accepted.length === 31, 'the other client accepted');
+    await waitUntil('the other client accepted', () => accepted.length === 31, 5000, 10);
     const live = accepted.filter((a) => !a.socket.destroyed);
     assert.equal(live.at(-1)!.admission.clientKey, '127.0.0.2');
     assert.deepEqual(live[0]!.admission.establish(), { ok: true });
@@ -71,7 +63,7 @@ describe('plugin listeners (ctx.net)', () => {
     const again = await open(tp);
     again.destroy();
     t.release(); // the host releases what the plugin left open
-    await until(() => !listener.listening, 'the listener to close');
+    await waitUntil('the listener to close', () => !listener.listening, 5000, 10);
     for (const c of [...clients, other]) c.destroy();
   });
 });

@@ -5,7 +5,19 @@
  * control: per-address and total caps, with idle / not-yet-authenticated sockets held to a much
  * smaller budget (the oldest is evicted when it is full) than established ones.
  */
-import type { Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
+
+/** Start `server` listening on host:port; resolves with the bound address (the real port when `port` is 0). */
+export function listenOn(server: Server, host: string, port: number): Promise<{ host: string; port: number }> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port }, () => {
+      server.off('error', reject);
+      const a = server.address();
+      resolve(typeof a === 'object' && a ? { host: a.address, port: a.port } : { host, port });
+    });
+  });
+}
 
 /** Caps of one listener. */
 export interface ConnectionLimits {

@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import type { ConnectionAdmission } from 'xlive/sdk';
+import { listenOn, type ConnectionAdmission } from 'xlive/sdk';
 
 /** The listener slice the server uses (the host's `ctx.net.createServer` listener, or RtmpListener). */
 export interface RtmpListenerPort {
@@ -25,17 +25,9 @@ export class RtmpListener implements RtmpListenerPort {
     if (this.server) return Promise.reject(new Error('rtmp listener already started'));
     const server = createServer({ noDelay: true }, (socket) => this.onSocket(socket, UNGUARDED));
     this.server = server;
-    return new Promise((resolve, reject) => {
-      const fail = (err: Error) => {
-        this.server = null;
-        reject(err);
-      };
-      server.once('error', fail);
-      server.listen({ host, port }, () => {
-        server.off('error', fail);
-        const addr = server.address();
-        resolve(typeof addr === 'object' && addr ? { host: addr.address, port: addr.port } : { host, port });
-      });
+    return listenOn(server, host, port).catch((err: unknown) => {
+      this.server = null;
+      throw err;
     });
   }
 

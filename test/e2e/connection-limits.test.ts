@@ -14,6 +14,7 @@ import { call, signIn, type Creds } from '../../plugins/auth-local/testing/http-
 import { startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
 import { runToEnd, startPublisher, startViewer, type Peer } from '../helpers/media-peers.js';
 import { openFlood, requestFrom, streamFrom, upgradeFrom, type Flood } from '../helpers/socket-flood.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const PW = 'correct horse battery';
 const HTTP_CAPS = { maxTotal: 400, maxIdleTotal: 100, maxIdlePerIp: 40, maxPerIp: 30, reserved: 16 };
@@ -29,16 +30,6 @@ const ENV = {
 const OPEN_FILE_LIMIT = 1024;
 /** Descriptors the box may open besides the capped sockets while a test runs (API calls, files, ffmpeg peers). */
 const SLACK = 40;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 describe('connection limits: one client cannot exhaust the box', { timeout: 240_000 }, () => {
   let app: ApplianceHandle;
@@ -97,7 +88,7 @@ describe('connection limits: one client cannot exhaust the box', { timeout: 240_
     admin = await signIn(app.httpUrl, 'admin', PW);
     const key = await makeKey('live/stage');
     stage = startPublisher(`${app.rtmpUrl}/live/${key}`, 150);
-    await until('the HLS playlist', async () => ((await requestFrom(url('/hls/live/stage/index.m3u8'), '127.0.0.1')).status === 200 ? true : undefined), 30_000);
+    await waitUntil('the HLS playlist', async () => ((await requestFrom(url('/hls/live/stage/index.m3u8'), '127.0.0.1')).status === 200 ? true : undefined), 30_000);
   });
   after(async () => {
     for (const f of floods) f.stop();
@@ -123,9 +114,9 @@ describe('connection limits: one client cannot exhaust the box', { timeout: 240_
     assert.ok(peak <= baseline + HTTP_CAPS.maxIdleTotal + SLACK, `box descriptors peaked at ${peak} (baseline ${baseline})`);
     const [one, slow] = floods;
     // (This side learns of the server's closes a little later.)
-    await until(`one address down to its idle cap (${one!.open} open)`, () => (one!.open <= HTTP_CAPS.maxIdlePerIp ? true : undefined), 10_000);
+    await waitUntil(`one address down to its idle cap (${one!.open} open)`, () => (one!.open <= HTTP_CAPS.maxIdlePerIp ? true : undefined), 10_000);
     assert.ok(one!.closedByServer >= 3000 - HTTP_CAPS.maxIdlePerIp);
-    await until(`slowloris sockets down to the idle cap (${slow!.open} open)`, () => (slow!.open <= HTTP_CAPS.maxIdlePerIp ? true : undefined), 10_000);
+    await waitUntil(`slowloris sockets down to the idle cap (${slow!.open} open)`, () => (slow!.open <= HTTP_CAPS.maxIdlePerIp ? true : undefined), 10_000);
 
     // During the flood (sockets still held): health and sign-in from another address and the same one.
     for (const from of ['127.0.0.9', '127.0.0.1', '127.0.0.2']) {
@@ -134,7 +125,7 @@ describe('connection limits: one client cannot exhaust the box', { timeout: 240_
       assert.equal(await signInFrom(from), 200, `sign-in from ${from}`);
     }
     // HLS is still being written and served (segments are files: they need descriptors too).
-    const seqAfter = await until('a new HLS segment', async () => {
+    const seqAfter = await waitUntil('a new HLS segment', async () => {
       const s = await mediaSequence();
       return s > seqBefore + 1 ? s : undefined;
     });
@@ -160,11 +151,11 @@ describe('connection limits: one client cannot exhaust the box', { timeout: 240_
       });
       // RTMP defaults: 16 idle sockets per address.
       assert.ok(peak <= baseline + 2 * 16 + SLACK, `box descriptors peaked at ${peak} (baseline ${baseline})`);
-      await until(`one address down to 16 idle RTMP sockets (${floods[0]!.open} open)`, () => (floods[0]!.open <= 16 ? true : undefined), 10_000);
+      await waitUntil(`one address down to 16 idle RTMP sockets (${floods[0]!.open} open)`, () => (floods[0]!.open <= 16 ? true : undefined), 10_000);
 
       // From the flooding address itself, while the flood is held and the other keeps pressing.
       second = startPublisher(`${app.rtmpUrl}/live/${key}`, 20);
-      await until('live/second to be published', async () => {
+      await waitUntil('live/second to be published', async () => {
         const r = await call<{ items: Array<{ path: string }> }>(app.httpUrl, 'GET', '/api/v1/streams', admin);
         return r.body.items?.some((s) => s.path === 'live/second') ? true : undefined;
       });

@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseExposition, sampleValue, type MetricFamily } from '../../plugins/metrics-prometheus/testing/exposition-parser.js';
 import { startReceiver, type Receiver } from '../../plugins/webhooks/testing/webhook-receiver.js';
 import { startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const { RtmpTestClient } = await import('../../plugins/rtmp/testing/rtmp-test-client.js');
 
@@ -19,16 +20,6 @@ type Families = Map<string, MetricFamily>;
 
 const STREAM = 'live/x';
 const IP = /\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b/;
-
-async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 /** The first of several names a family may carry (protocol plugins' names are being aligned). */
 function firstFamily(f: Families, names: string[]): MetricFamily | undefined {

@@ -14,11 +14,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { call, makeToken, signIn } from '../../plugins/auth-local/testing/http-client.js';
 import { parseExposition, type MetricFamily } from '../../plugins/metrics-prometheus/testing/exposition-parser.js';
 import { runCli, startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
 import { startPublisher } from '../helpers/media-peers.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const FAULT_LIMIT = 8;
 
@@ -94,16 +94,6 @@ function probe(url: string): Promise<{ code: number | null; codecs: string[]; st
       resolve({ code, codecs, stderr: err });
     });
   });
-}
-
-async function waitUntil<T>(what: string, probeFn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probeFn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 interface PluginRow {
