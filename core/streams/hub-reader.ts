@@ -114,18 +114,16 @@ export class HubReader implements Reader {
 
   /** A throwing sink ends only this reader: the frame still reaches every other reader, the publisher never sees it. */
   private send(frame: Frame): void {
-    this.stats.framesSent++;
-    this.stats.bytesSent += frame.payload.byteLength;
     let accepted: boolean;
     try {
       accepted = this.sink.write(frame);
     } catch (err) {
-      this.stats.framesSent--;
-      this.stats.bytesSent -= frame.payload.byteLength;
       this.owner.sinkFailed(this, err);
       this.end('sink-failed');
       return;
     }
+    this.stats.framesSent++;
+    this.stats.bytesSent += frame.payload.byteLength;
     if (!accepted) this.blocked = true;
   }
 
