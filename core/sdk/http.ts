@@ -24,6 +24,35 @@ export interface RouteOptions {
    * public routes a browser uses to sign in (setup, login, logout).
    */
   sameOrigin?: boolean;
+  /**
+   * What the route takes and answers, as JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1). The
+   * host validates requests against `params`/`query`/`body` before the handler runs (400 problem+json
+   * naming the field and the rule) and publishes the same schemas in `GET /api/v1/openapi.json`, so the
+   * description cannot drift from what is enforced. Every route under `/api/v1` should have one.
+   */
+  doc?: RouteDoc;
+}
+
+/** A JSON Schema object (draft 2020-12). */
+export type JsonSchema = Record<string, unknown>;
+
+/** The OpenAPI description of one route (see `RouteOptions.doc`). */
+export interface RouteDoc {
+  /** One line: what the route does. */
+  summary: string;
+  description?: string;
+  /** Grouping in the document (`config`, `recordings`, `system`, …); defaults to the owner plugin. */
+  tags?: string[];
+  /** Unique, camelCase; defaults to one derived from the method and path. */
+  operationId?: string;
+  /** Path parameters by name (`:name` in the path), each a schema for the string value. */
+  params?: Record<string, JsonSchema>;
+  /** Query parameters by name, each a schema for the string value (`type: 'string'`, `pattern`, …). */
+  query?: Record<string, JsonSchema & { required?: boolean }>;
+  /** The request body. JSON bodies are validated; other content types are described only. */
+  body?: { contentType?: string; schema: JsonSchema; required?: boolean; description?: string };
+  /** Responses by status code. Errors are problem+json and need not be listed (the host adds them). */
+  responses?: Record<number, { description: string; contentType?: string; schema?: JsonSchema }>;
 }
 
 /** Handles an HTTP Upgrade (WebSocket). Return false to decline (the host answers 404). */
