@@ -1,7 +1,8 @@
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeFileSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { inject, injectable } from 'tsyringe';
 import type { LoadedConfig } from '../core/config/config-loader.js';
+import type { BuildInfo } from '../core/container/tokens.js';
 import { TOKENS } from '../core/container/tokens.js';
 import { describeError } from '../core/errors/xlive-error.js';
 import type { SecuredRouter } from '../core/http/secured-router.js';
@@ -16,6 +17,8 @@ import { closeDatabase } from '../core/store/database.js';
 import type { PluginDatabases } from '../core/store/plugin-databases.js';
 import type { StreamHub } from '../core/streams/stream-hub.js';
 import type { ListenerBook } from './listener-book.js';
+import { READY_FILE } from './update/update-paths.js';
+import type { UpdateService } from './update/update-service.js';
 import type { SystemdNotifier } from './systemd-notifier.js';
 
 /** The running box: owns the parts the composition root built and starts/stops them in order. */
@@ -37,6 +40,8 @@ export class Appliance {
     @inject('ListenerBook') private readonly listeners: ListenerBook,
     @inject('SystemdNotifier') private readonly systemd: SystemdNotifier,
     @inject('PluginDatabases') private readonly pluginDbs: PluginDatabases,
+    @inject(TOKENS.BuildInfo) private readonly build: BuildInfo,
+    @inject('UpdateService') private readonly updates: UpdateService,
   ) {}
 
   async start(): Promise<void> {
@@ -49,6 +54,8 @@ export class Appliance {
     this.listeners.report('http', { host: this.config.values.http.host, port: this.http.port ?? 0 });
     this.started = true;
     this.writePortsFile();
+    this.writeReadyFile();
+    this.updates.start();
     const failed = this.plugins.list().filter((p) => p.state === 'failed' || p.state === 'skipped');
     for (const p of failed) {
       this.events.record('core', { type: 'plugin.failed', severity: 'error', message: `plugin ${p.id} ${p.state}: ${p.error?.message ?? ''}`, data: { plugin: p.id, code: p.error?.code } });
@@ -61,6 +68,8 @@ export class Appliance {
   async stop(): Promise<void> {
     this.systemd.stopping();
     this.log.info('stopping');
+    rmSync(this.readyFile, { force: true });
+    this.updates.stop();
     await this.plugins.stop();
     this.hub.stop();
     await this.http.stop();
@@ -75,6 +84,27 @@ export class Appliance {
 
   get isStarted(): boolean {
     return this.started;
+  }
+
+  private get readyFile(): string {
+    return join(this.config.values.runtimeDir, READY_FILE);
+  }
+
+  /**
+   * `<runtimeDir>/ready.json`: this version, this process, where it listens — written when the box is
+   * ready, removed when it stops. The updater (appliance/update) confirms with it that the version it
+   * installed is the one serving before it asks `/readyz`.
+   */
+  private writeReadyFile(): void {
+    try {
+      mkdirSync(this.config.values.runtimeDir, { recursive: true });
+      const tmp = `${this.readyFile}.${process.pid}.tmp`;
+      const body = { version: this.build.version, pid: process.pid, readyAt: new Date().toISOString(), listeners: this.listeners.all() };
+      writeFileSync(tmp, JSON.stringify(body) + '\n', { mode: 0o644 });
+      renameSync(tmp, this.readyFile);
+    } catch (err) {
+      this.log.warn(`cannot write ${this.readyFile}: ${describeError(err)}`);
+    }
   }
 
   /** Tests and scripts ask for the bound ports (`XLIVE_PORTS_FILE`). */

@@ -15,6 +15,9 @@ import { createHttpApp } from '../core/http/http-app.js';
 import { HttpMetrics } from '../core/http/http-metrics.js';
 import { HttpRateLimits } from '../core/http/rate-limits.js';
 import { BoxNames, HostCheck } from '../core/http/host-check.js';
+import { BodyLimits } from '../core/http/body-limits.js';
+import { UpdateService } from './update/update-service.js';
+import { registerUpdateRoutes, UPDATES_PATH } from './update/update-routes.js';
 import { SecuredRouter } from '../core/http/secured-router.js';
 import { EventLog } from '../core/events/event-log.js';
 import { bridgeStreamEvents } from '../core/events/stream-event-bridge.js';
@@ -131,8 +134,9 @@ export function composeAppliance(opts: RootOptions): {
   c.register(TOKENS.StorageRegistry, once(() => new StorageRegistry()));
   c.register(TOKENS.RouteTable, once(() => new RouteTable()));
   c.register(TOKENS.EventLog, once(() => new EventLog(new EventRepository(db), v.events.maxEvents, log.child('events'))));
+  c.register('BodyLimits', { useValue: new BodyLimits(v.http.bodyLimitBytes) });
   c.register(TOKENS.HttpApp, once((k) =>
-    createHttpApp({ bodyLimitBytes: v.http.bodyLimitBytes, log: log.child('http'), metrics: new HttpMetrics(k.resolve(TOKENS.MetricsRegistry)) }),
+    createHttpApp({ bodyLimits: k.resolve<BodyLimits>('BodyLimits'), log: log.child('http'), metrics: new HttpMetrics(k.resolve(TOKENS.MetricsRegistry)) }),
   ));
   c.register(TOKENS.Router, once((k) => {
     const metrics = k.resolve<MetricsRegistry>(TOKENS.MetricsRegistry);
@@ -169,6 +173,16 @@ export function composeAppliance(opts: RootOptions): {
       guard: k.resolve<ListenerGuards>('ListenerGuards').create('http', v.connections.http, 0.75),
       priorityPaths: ['/healthz', '/readyz', '/api/v1/session', '/api/v1/setup'],
     }, log.child('http')),
+  ));
+  c.register('UpdateService', once((k) =>
+    new UpdateService({
+      stateDir: v.update.stateDir,
+      dataDir: v.dataDir,
+      maxUploadBytes: v.update.maxUploadBytes,
+      kv: new PluginKvRepository(db),
+      events: k.resolve(TOKENS.EventLog),
+      log: log.child('update'),
+    }),
   ));
   c.register('PluginEnablement', once((k) =>
     pluginEnablement(db, v.pluginHost.disable, (message, data) => k.resolve<EventLog>(TOKENS.EventLog).record('core', { type: 'plugin.changed', message, data })),
@@ -248,6 +262,9 @@ export function composeAppliance(opts: RootOptions): {
     },
   });
   bridgeStreamEvents((l) => hub.onEvent(l), events);
+  const updates = c.resolve<UpdateService>('UpdateService');
+  if (v.update.stateDir) c.resolve<BodyLimits>('BodyLimits').allow('POST', UPDATES_PATH, v.update.maxUploadBytes);
+  registerUpdateRoutes(c.resolve(TOKENS.Router), updates);
   registerPanelRoutes(c.resolve(TOKENS.Router), join(build.packageRoot, 'dist', 'appliance', 'panel'));
   registerCoreHealthChecks(health, { db, plugins });
   health.register(authAvailability.healthCheck());

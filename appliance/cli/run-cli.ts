@@ -4,6 +4,7 @@ import { backupCommand } from './backup-command.js';
 import { configCheckCommand } from './config-check-command.js';
 import { pluginsCommand } from './plugins-command.js';
 import { serveCommand } from './serve-command.js';
+import { updateCommand } from './update-command.js';
 import { readBuildInfo } from '../build-info.js';
 
 export interface CliIo {
@@ -25,6 +26,8 @@ commands:
   admin reset-password USER  set a new password for USER (and end their sessions)
   admin setup-code          print the first-boot setup code (setup then needs it)
   backup FILE                online backup: the core database to FILE, each plugin's to FILE.<id>.db
+  update FILE.deb            install a new version (as root, on a box installed from the package);
+                             it rolls back by itself if the new version does not become ready
   version                    print the version
   help                       this text
 
@@ -49,6 +52,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'backup':
         if (!rest[0]) break;
         return await backupCommand(rest[0], rest.includes('--overwrite'), io);
+      case 'update':
+        return await updateCommand(rest, io);
       case 'version':
       case '--version':
       case '-v': {

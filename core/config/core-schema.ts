@@ -84,14 +84,30 @@ export interface CoreConfig {
   events: EventsConfig;
   auth: AuthConfig;
   connections: ConnectionsConfig;
+  update: UpdateConfig;
   shutdownTimeoutMs: number;
+}
+
+/** Package updates with rollback (appliance/update, docs/appliance.md "Updates"). Console-only. */
+export interface UpdateConfig {
+  /**
+   * The updater's state directory (its journal, the kept packages and database snapshots), written by
+   * the root `xlive-update.service`; empty = this box cannot update itself (not installed from the package).
+   */
+  stateDir: string;
+  /** Largest package the API accepts. */
+  maxUploadBytes: number;
+  /** A new version must be ready (systemd active, ready.json of that version, /readyz 200) within this. */
+  readyTimeoutMs: number;
+  /** …and stay so for this long (a crash right after start is a failure too). */
+  settleMs: number;
 }
 
 /** Keys holding filesystem paths: resolved against cwd, and never taken from the settings layer. */
 export const PATH_KEYS = ['dataDir', 'runtimeDir', 'pluginsDir'] as const;
 
 /** Sections set only on the console (files, environment), never from the settings layer the API writes. */
-export const CONSOLE_ONLY_KEYS = ['auth'] as const;
+export const CONSOLE_ONLY_KEYS = ['auth', 'update'] as const;
 
 /**
  * Single keys set only on the console: `pluginHost.disable` could turn the auth plugin off from the
@@ -216,6 +232,17 @@ export const coreSchema = {
         // See docs/security.md "Connection limits" and systemd/xlive.service (LimitNOFILE) for the sums.
         http: connectionLimits({ maxTotal: 4096, maxIdleTotal: 1024, maxPerIp: 1000, maxIdlePerIp: 128, reserved: 64 }),
         listeners: connectionLimits({ maxTotal: 1024, maxIdleTotal: 128, maxPerIp: 500, maxIdlePerIp: 16, reserved: 16 }),
+      },
+    },
+    update: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        stateDir: { type: 'string', default: '' },
+        maxUploadBytes: bytes(256 * MIB, MIB, 4 * GIB),
+        readyTimeoutMs: millis(180_000, 5_000),
+        settleMs: millis(10_000, 0),
       },
     },
     shutdownTimeoutMs: millis(10_000),

@@ -159,3 +159,11 @@ export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+/** This box cannot update itself (it was not installed from the xlive package, or its updater is missing). */
+export class UpdateUnsupportedError extends XliveError {
+  readonly code = 'UPDATE_UNSUPPORTED';
+}
+/** An uploaded update is not an xlive package for this box (not a .deb, another package or architecture). */
+export class UpdatePackageInvalidError extends XliveError {
+  readonly code = 'UPDATE_PACKAGE_INVALID';
+}

@@ -1,18 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { HttpBindings } from '@hono/node-server';
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { PayloadTooLargeError } from '../errors/xlive-error.js';
 import type { Logger } from '../logging/logger.js';
 import { statusProblem, toProblem, type ProblemResponse } from './problem.js';
 import type { Principal } from '../sdk/auth.js';
 import type { HttpMetrics } from './http-metrics.js';
+import { BodyLimits } from './body-limits.js';
 
 export type AppEnv = { Bindings: HttpBindings; Variables: { requestId: string; principal: Principal } };
 export type XliveApp = Hono<AppEnv>;
 
 export interface HttpAppOptions {
-  bodyLimitBytes: number;
+  /** The default body cap (when `bodyLimits` is not given). */
+  bodyLimitBytes?: number;
+  /** The default cap and the larger ones of upload routes. */
+  bodyLimits?: BodyLimits;
   log: Logger;
   metrics?: HttpMetrics;
 }
@@ -40,15 +44,22 @@ export function createHttpApp(opts: HttpAppOptions): XliveApp {
       log.debug(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`, { requestId: id });
     }
   });
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: opts.bodyLimitBytes,
-      onError: () => {
-        throw new PayloadTooLargeError(`request body is larger than ${opts.bodyLimitBytes} bytes`);
-      },
-    }),
-  );
+  const limits = opts.bodyLimits ?? new BodyLimits(opts.bodyLimitBytes ?? 1024 * 1024);
+  const limiters = new Map<number, MiddlewareHandler>();
+  const limiter = (maxSize: number) => {
+    let m = limiters.get(maxSize);
+    if (!m) {
+      m = bodyLimit({
+        maxSize,
+        onError: () => {
+          throw new PayloadTooLargeError(`request body is larger than ${maxSize} bytes`);
+        },
+      });
+      limiters.set(maxSize, m);
+    }
+    return m;
+  };
+  app.use('*', (c, next) => limiter(limits.limitFor(c.req.method, c.req.path))(c, next));
   app.onError((err, c) => {
     const requestId = c.get('requestId');
     const p = toProblem(err, c.req.path, requestId);
