@@ -42,7 +42,7 @@ export async function updateCommand(args: string[], io: CliIo): Promise<number> 
   const started = await run('systemctl', ['start', '--no-block', 'xlive-update.service']);
   if (started.code !== 0) io.err.write(`xlive: systemctl start xlive-update.service: ${started.stderr.trim()}\n`);
   if (values['no-wait']) {
-    io.out.write(`follow it: journalctl -u xlive-update -f, or GET /api/v1/system/updates/${req.id}\n`);
+    io.out.write(`follow it: journalctl -u xlive-update -f, or GET /api/v1/updates/${req.id}\n`);
     return 0;
   }
   const journal = new UpdateJournal(journalFileOf(stateDir));

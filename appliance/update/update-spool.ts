@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, constants, createWriteStream, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, createWriteStream, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PayloadTooLargeError, UpdatePackageInvalidError } from '../../core/errors/xlive-error.js';
 
@@ -70,7 +70,9 @@ export class UpdateSpool {
       .filter((f) => f.endsWith('.json'))
       .map((f) => f.slice(0, -'.json'.length))
       .filter((id) => ID_PATTERN.test(id))
-      .sort();
+      .map((id) => ({ id, at: mtimeOf(join(this.dir, `${id}.json`)) }))
+      .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1))
+      .map((r) => r.id);
   }
 
   isQueued(id: string): boolean {
@@ -105,6 +107,14 @@ export function newRequestId(now: Date): string {
 
 export function isRequestId(id: string): boolean {
   return ID_PATTERN.test(id);
+}
+
+function mtimeOf(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
 }
 
 function notADeb(): UpdatePackageInvalidError {

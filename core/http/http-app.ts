@@ -21,6 +21,11 @@ export interface HttpAppOptions {
   metrics?: HttpMetrics;
 }
 
+function hasBody(req: Request): boolean {
+  const len = req.headers.get('content-length');
+  return (len !== null && len !== '0') || req.headers.has('transfer-encoding');
+}
+
 export function sendProblem(c: Context, p: ProblemResponse): Response {
   return new Response(JSON.stringify(p.body), { status: p.status, headers: p.headers });
 }
@@ -39,6 +44,10 @@ export function createHttpApp(opts: HttpAppOptions): XliveApp {
     const started = performance.now();
     await next();
     c.res.headers.set('x-request-id', id);
+    // Refused before its body was read (401, 403, 413, …): the rest of the body is still on the wire, so
+    // this connection cannot carry another request reliably — tell the client instead of letting it
+    // reuse the socket and fail its next request ("other side closed").
+    if (c.res.status >= 400 && !c.req.raw.bodyUsed && hasBody(c.req.raw)) c.res.headers.set('connection', 'close');
     opts.metrics?.observe(c, (performance.now() - started) / 1000);
     if (log.isLevelEnabled('debug')) {
       log.debug(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`, { requestId: id });

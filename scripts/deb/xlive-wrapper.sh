@@ -11,6 +11,11 @@ set -e
 export XLIVE_CONFIG_DIR XLIVE_DATA_DIR XLIVE_RUNTIME_DIR XLIVE_PLUGINS_DIR NODE_ENV
 NODE=/usr/lib/xlive/bin/node
 MAIN=/usr/lib/xlive/dist/appliance/cli/main.js
+# `xlive update` stays root: it queues the package and starts the root xlive-update.service.
+if [ "${1:-}" = update ]; then
+  [ "$(id -u)" = 0 ] || { echo "xlive update: run it as root (sudo xlive update FILE.deb)" >&2; exit 77; }
+  exec "$NODE" --max-semi-space-size=1 "$MAIN" "$@"
+fi
 if [ "$(id -u)" = 0 ] && [ "${XLIVE_RUN_AS_ROOT:-0}" != 1 ] && getent passwd xlive >/dev/null 2>&1; then
   # /run/xlive is made by the unit (RuntimeDirectory) or tmpfiles at boot; make it when neither ran.
   [ -d "$XLIVE_RUNTIME_DIR" ] || install -d -o xlive -g xlive -m 0750 "$XLIVE_RUNTIME_DIR"
