@@ -5,6 +5,7 @@ import { configCheckCommand } from './config-check-command.js';
 import { pluginsCommand } from './plugins-command.js';
 import { serveCommand } from './serve-command.js';
 import { updateCommand } from './update-command.js';
+import { keysCommand } from './keys-command.js';
 import { readBuildInfo } from '../build-info.js';
 
 export interface CliIo {
@@ -25,6 +26,10 @@ commands:
   admin create USER          create the admin account (password from stdin or XLIVE_ADMIN_PASSWORD)
   admin reset-password USER  set a new password for USER (and end their sessions)
   admin setup-code          print the first-boot setup code (setup then needs it)
+  admin hash-password        print a password's hash (for admin.passwordHash in xlive-setup.json;
+                             "admin create" takes one from XLIVE_ADMIN_PASSWORD_HASH)
+  keys list                  the streams that have a stream key
+  keys create APP/NAME       a stream key (printed once; XLIVE_STREAM_KEY=<32 chars> sets it)
   backup FILE                online backup: the core database to FILE, each plugin's to FILE.<id>.db
   update FILE.deb            install a new version (as root, on a box installed from the package);
                              it rolls back by itself if the new version does not become ready
@@ -52,6 +57,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'backup':
         if (!rest[0]) break;
         return await backupCommand(rest[0], rest.includes('--overwrite'), io);
+      case 'keys':
+        return await keysCommand(rest, io);
       case 'update':
         return await updateCommand(rest, io);
       case 'version':

@@ -4,7 +4,7 @@ import { AuthenticationError, ConflictError, RateLimitedError, ValidationError, 
 import type { AuditLog } from './audit-log.js';
 import type { AuthLocalConfig } from './config.js';
 import type { AttemptResult, LockoutLimiter } from './lockout-limiter.js';
-import { MAX_PASSWORD_BYTES, type ScryptParams } from './password-hash.js';
+import { MAX_PASSWORD_BYTES, parsePasswordHash, type ScryptParams } from './password-hash.js';
 import { scryptHasher, type PasswordHasher } from './password-work-queue.js';
 import { assertHolds, scopesForRole, type Role } from './roles.js';
 import type { SetupCode } from './setup-code.js';
@@ -170,7 +170,22 @@ export class AccountService {
   /** `xlive admin create <name>`: a new admin from the console (closes setup too). */
   async createAdmin(usernameIn: string, password: string): Promise<UserRecord> {
     const username = parseUsername(usernameIn);
-    const hash = await this.hasher.hash(this.checkPassword(password, username));
+    return this.insertAdmin(username, await this.hasher.hash(this.checkPassword(password, username)));
+  }
+
+  /**
+   * `xlive admin create` with a hash made elsewhere by `xlive admin hash-password` (flash-time
+   * provisioning: the password itself never touches the card). The hash must be one this box can verify.
+   */
+  createAdminWithHash(usernameIn: string, hash: string): UserRecord {
+    const username = parseUsername(usernameIn);
+    if (!parsePasswordHash(hash)) {
+      throw new ValidationError('the password hash is not one "xlive admin hash-password" makes ($scrypt$ln=<n>,r=<r>,p=<p>$<salt>$<hash>, within this box\'s bounds)');
+    }
+    return this.insertAdmin(username, hash);
+  }
+
+  private insertAdmin(username: string, hash: string): UserRecord {
     const user = this.d.db.transaction(() => {
       const u = this.d.users.create(username, 'admin', hash);
       this.markSetupDone();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConflictError, NotFoundError, type PluginDatabase, type PluginStatement } from 'xlive/sdk';
+import { ConflictError, NotFoundError, ValidationError, type PluginDatabase, type PluginStatement } from 'xlive/sdk';
 import { digestEqual, sha256Hex } from './timing-safe.js';
 
 /**
@@ -82,13 +82,21 @@ export class StreamKeyStore {
     return info;
   }
 
-  /** Configure a stream and return its first key (shown once). ConflictError when it exists. */
-  create(path: string, isProtected = false): { info: StreamKeyInfo; key: string } {
+  /**
+   * Configure a stream and return its first key (shown once). ConflictError when it exists. `given`:
+   * a key chosen elsewhere (flash-time provisioning, `xlive keys create` with XLIVE_STREAM_KEY), of the
+   * same form and strength as a generated one.
+   */
+  create(path: string, isProtected = false, given?: string): { info: StreamKeyInfo; key: string } {
     const p = this.parsePath(path);
-    const key = newStreamKey();
+    if (given !== undefined && !STREAM_KEY.test(given)) {
+      throw new ValidationError('a stream key is 32 characters of A-Z a-z 0-9 _ - (24 random bytes, base64url: openssl rand -base64 24 | tr "+/" "-_")');
+    }
+    const key = given ?? newStreamKey();
     const t = this.now();
     this.db.transaction(() => {
       if (this.byPath.get(p.path)) throw new ConflictError(`stream ${p.path} already has a key; rotate it instead`);
+      if (given !== undefined && this.byHash.get(sha256Hex(key))) throw new ConflictError('another stream already has this key; choose another');
       const n = (this.db.prepare('SELECT COUNT(*) AS n FROM auth_local_stream_keys').get() as { n: number }).n;
       if (n >= MAX_STREAM_KEYS) throw new ConflictError(`this box already has ${MAX_STREAM_KEYS} stream keys`);
       this.db
