@@ -112,6 +112,8 @@ export class Appliance {
     const file = process.env['XLIVE_PORTS_FILE'];
     if (!file) return;
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify(this.listeners.all()) + '\n');
+    // Atomically: a reader polling for the file must never see it half written.
+    writeFileSync(`${file}.tmp`, JSON.stringify(this.listeners.all()) + '\n');
+    renameSync(`${file}.tmp`, file);
   }
 }
