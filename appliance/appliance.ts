@@ -57,10 +57,10 @@ export class Appliance {
     this.systemd.ready();
   }
 
-  /** Stop plugins (reverse order), streams, HTTP, then the database. */
-  async stop(): Promise<void> {
-    this.systemd.stopping();
-    this.log.info('stopping');
+  /** Stop plugins (reverse order), streams, HTTP, then the database. `restart`: the same process starts a new box next. */
+  async stop(opts: { restart?: boolean } = {}): Promise<void> {
+    if (!opts.restart) this.systemd.stopping();
+    this.log.info(opts.restart ? 'stopping to restart' : 'stopping');
     await this.plugins.stop();
     this.hub.stop();
     await this.http.stop();
@@ -71,6 +71,11 @@ export class Appliance {
       this.log.warn(`closing the database: ${describeError(err)}`);
     }
     this.started = false;
+  }
+
+  /** The port HTTP listens on, once started. */
+  get httpPort(): number | undefined {
+    return this.http.port;
   }
 
   get isStarted(): boolean {

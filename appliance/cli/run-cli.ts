@@ -1,6 +1,6 @@
 import { describeError, isXliveError } from '../../core/errors/xlive-error.js';
 import { adminCommand } from './admin-command.js';
-import { backupCommand } from './backup-command.js';
+import { backupCommand, restoreCommand } from './backup-command.js';
 import { configCheckCommand } from './config-check-command.js';
 import { pluginsCommand } from './plugins-command.js';
 import { serveCommand } from './serve-command.js';
@@ -24,7 +24,11 @@ commands:
   admin create USER          create the admin account (password from stdin or XLIVE_ADMIN_PASSWORD)
   admin reset-password USER  set a new password for USER (and end their sessions)
   admin setup-code          print the first-boot setup code (setup then needs it)
-  backup FILE                online backup: the core database to FILE, each plugin's to FILE.<id>.db
+  backup FILE                one archive (tar.gz, 0600): databases (online backup), config files,
+                             plugin secrets (jwt-secret…), external plugins; --db-only: the databases
+                             only (FILE and FILE.<id>.db); --overwrite replaces FILE
+  restore FILE               validate a backup archive, then put it in place (stop xlive first, or
+                             restart it after); the previous state is kept in <dataDir>/before-restore
   version                    print the version
   help                       this text
 
@@ -47,8 +51,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'admin':
         return await adminCommand(rest, io);
       case 'backup':
+        if (!rest.some((a) => !a.startsWith('--'))) break;
+        return await backupCommand(rest, io);
+      case 'restore':
         if (!rest[0]) break;
-        return await backupCommand(rest[0], rest.includes('--overwrite'), io);
+        return await restoreCommand(rest, io);
       case 'version':
       case '--version':
       case '-v': {

@@ -33,6 +33,10 @@ export interface EventsConfig {
 export interface LogConfig {
   level: LogLevel;
   format: LogFormat;
+  /** The in-memory ring behind GET /api/v1/logs keeps at most this many recent lines … */
+  ringLines: number;
+  /** … and at most this many bytes of them. */
+  ringBytes: number;
 }
 
 /** The `streams` section is exactly the hub's options (validated and defaulted here). */
@@ -68,6 +72,12 @@ export interface ConnectionsConfig {
   listeners: ConnectionLimits;
 }
 
+/** Backup and restore (`GET /api/v1/system/backup`, `POST /api/v1/system/restore`, `xlive backup`). */
+export interface BackupConfig {
+  /** The largest archive made or taken: an upload above it is refused (413), as is one unpacking to more. */
+  maxBytes: number;
+}
+
 export interface CoreConfig {
   /** Absolute. Default `<cwd>/data`. */
   dataDir: string;
@@ -84,6 +94,7 @@ export interface CoreConfig {
   events: EventsConfig;
   auth: AuthConfig;
   connections: ConnectionsConfig;
+  backup: BackupConfig;
   shutdownTimeoutMs: number;
 }
 
@@ -157,6 +168,8 @@ export const coreSchema = {
       properties: {
         level: { type: 'string', enum: ['debug', 'info', 'warn', 'error', 'silent'], default: 'info' },
         format: { type: 'string', enum: ['text', 'json'], default: 'text' },
+        ringLines: { type: 'integer', minimum: 100, maximum: 1_000_000, default: 5000 },
+        ringBytes: bytes(2 * MIB, 64 * 1024, 256 * MIB),
       },
     },
     streams: {
@@ -216,6 +229,14 @@ export const coreSchema = {
         // See docs/security.md "Connection limits" and systemd/xlive.service (LimitNOFILE) for the sums.
         http: connectionLimits({ maxTotal: 4096, maxIdleTotal: 1024, maxPerIp: 1000, maxIdlePerIp: 128, reserved: 64 }),
         listeners: connectionLimits({ maxTotal: 1024, maxIdleTotal: 128, maxPerIp: 500, maxIdlePerIp: 16, reserved: 16 }),
+      },
+    },
+    backup: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        maxBytes: bytes(256 * MIB, MIB, 16 * GIB),
       },
     },
     shutdownTimeoutMs: millis(10_000),

@@ -15,6 +15,10 @@ export interface HttpAppOptions {
   bodyLimitBytes: number;
   log: Logger;
   metrics?: HttpMetrics;
+  /** The methods served at a path (see RouteMatcher): a known path with another method answers 405. */
+  allowedMethods?: (path: string) => string[];
+  /** Larger body limits for single paths (a backup archive upload), by exact path. */
+  largeBodies?: Readonly<Record<string, number>>;
 }
 
 export function sendProblem(c: Context, p: ProblemResponse): Response {
@@ -40,15 +44,16 @@ export function createHttpApp(opts: HttpAppOptions): XliveApp {
       log.debug(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`, { requestId: id });
     }
   });
-  app.use(
-    '*',
+  const limitOf = (maxSize: number) =>
     bodyLimit({
-      maxSize: opts.bodyLimitBytes,
+      maxSize,
       onError: () => {
-        throw new PayloadTooLargeError(`request body is larger than ${opts.bodyLimitBytes} bytes`);
+        throw new PayloadTooLargeError(`request body is larger than ${maxSize} bytes`);
       },
-    }),
-  );
+    });
+  const standard = limitOf(opts.bodyLimitBytes);
+  const large = new Map(Object.entries(opts.largeBodies ?? {}).map(([path, max]) => [path, limitOf(max)]));
+  app.use('*', (c, next) => (large.get(c.req.path) ?? standard)(c, next));
   app.onError((err, c) => {
     const requestId = c.get('requestId');
     const p = toProblem(err, c.req.path, requestId);
@@ -57,6 +62,13 @@ export function createHttpApp(opts: HttpAppOptions): XliveApp {
     else log.debug(`${c.req.method} ${c.req.path} -> ${p.status} ${p.body.code}`, { requestId });
     return sendProblem(c, p);
   });
-  app.notFound((c) => sendProblem(c, statusProblem(404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`, c.req.path, c.get('requestId'))));
+  app.notFound((c) => {
+    const allow = opts.allowedMethods?.(c.req.path) ?? [];
+    if (allow.length > 0 && !allow.includes(c.req.method)) {
+      const p = statusProblem(405, 'METHOD_NOT_ALLOWED', `${c.req.method} is not served at ${c.req.path}; allowed: ${allow.join(', ')}`, c.req.path, c.get('requestId'));
+      return sendProblem(c, { ...p, headers: { ...p.headers, allow: allow.join(', ') }, body: { ...p.body, allow } });
+    }
+    return sendProblem(c, statusProblem(404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`, c.req.path, c.get('requestId')));
+  });
   return app;
 }

@@ -29,6 +29,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   PLUGIN_MANIFEST_INVALID: 400,
   PLUGIN_CONSENT_REQUIRED: 409,
   PLUGIN_NOT_RUNNING: 503,
+  BACKUP_INVALID: 400,
+  BACKUP_INCOMPATIBLE: 409,
 };
 
 const TITLES: Record<number, string> = {
