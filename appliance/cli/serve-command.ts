@@ -63,8 +63,14 @@ export async function serveCommand(io: CliIo): Promise<number> {
     await appliance.stop({ restart: true });
     clearTimeout(timer);
     uninstall();
-    await r.whileStopped?.();
     announce = r.announce;
+    try {
+      await r.whileStopped?.();
+    } catch (err) {
+      // Start anyway (the box is more use running than not); the event says what happened.
+      log.error(`restart: the work between stop and start failed: ${describeError(err)}`);
+      announce = { type: 'system.restart-failed', severity: 'error', message: `${r.reason} failed while the box was stopped: ${describeError(err)}`, data: { actor: r.actor, reason: r.reason } };
+    }
     if (config.values.http.port === 0 && httpPort) env = { ...env, XLIVE_HTTP_PORT: String(httpPort) };
   }
 }

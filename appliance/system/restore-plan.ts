@@ -90,7 +90,8 @@ export class RestorePlan {
     for (const p of this.parts) {
       if (p.kind === 'core-db') move(staged(p.path), join(dataDir, 'xlive.db'));
     }
-    // Every plugin's data directory top level (its database and state files) is replaced as a whole.
+    // Each plugin in the archive: its database (and -wal/-shm) aside, then the archive's database
+    // and state files in place; its other files (recordings, caches) stay as they are.
     const owners = new Set(this.parts.filter((p) => p.kind === 'plugin-db' || p.kind === 'plugin-file').map((p) => p.path.split('/')[p.kind === 'plugin-db' ? 2 : 1]!.replace(/\.db$/, '')));
     for (const owner of owners) {
       const dir = join(pluginDataRoot, owner);
