@@ -59,7 +59,8 @@ export class Appliance {
 
   /** Stop plugins (reverse order), streams, HTTP, then the database. `restart`: the same process starts a new box next. */
   async stop(opts: { restart?: boolean } = {}): Promise<void> {
-    if (!opts.restart) this.systemd.stopping();
+    if (opts.restart) this.systemd.restarting();
+    else this.systemd.stopping();
     this.log.info(opts.restart ? 'stopping to restart' : 'stopping');
     await this.plugins.stop();
     this.hub.stop();
