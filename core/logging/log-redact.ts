@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
  * (an error quoting a URL, a header dump, a failing JSON body) must not carry one out. Removed:
  * bearer tokens and Authorization/Cookie header values, JWTs, values of secret-named parameters and
  * JSON properties (`token=`, `key=`, `sig=`, `"password": …`), and long random-looking words (stream
- * keys, API secrets), which become `key#<first 8 hex of SHA-256>` like `maskStreamName`.
+ * keys, API secrets, padded base64, 40+ hex digits), which become `key#<first 8 hex of SHA-256>` like
+ * `maskStreamName`.
  */
 const SECRET_NAMES = 'pass(?:word|wd)?|secret|token|access_token|refresh_token|api_?key|key|stream_?key|sig|signature|csrf(?:_?token)?|session(?:_?id)?|setup_?code|authorization|cookie|set-cookie|x-csrf-token';
 const SECRET_FIELD = new RegExp(`^(?:${SECRET_NAMES})$|pass|secret|token|authorization|cookie`, 'i');
@@ -22,6 +23,9 @@ const RULES: Array<[RegExp, string | ((...m: string[]) => string)]> = [
   [new RegExp(`\\b(${SECRET_NAMES})=(?!\\[redacted\\])[^&\\s"',;]+`, 'gi'), '$1=[redacted]'],
   // JWTs (three base64url parts, the first a JSON header).
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[redacted-jwt]'],
+  // Padded standard base64 of 20+ characters (a secret file's content) and long hex (signatures, HMACs).
+  [/(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/]{20,}={1,2}(?![A-Za-z0-9+/=])/g, (w) => fingerprint(w)],
+  [/(?<![A-Za-z0-9_-])[0-9a-fA-F]{40,}(?![A-Za-z0-9_-])/g, (w) => fingerprint(w)],
   // Random-looking words (mixed case and digits, 20+ characters): stream keys, token secrets.
   [/(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]{20,})(?=[A-Za-z0-9_-]*[A-Z])(?=[A-Za-z0-9_-]*[a-z])(?=[A-Za-z0-9_-]*[0-9])[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g, (w) => fingerprint(w)],
 ];

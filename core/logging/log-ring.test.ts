@@ -32,6 +32,10 @@ describe('log redaction', () => {
       for (const secret of [jwt, key, 'dXNlcjpwYXNz', 'abc123def456', 'correct horse battery', '0123456789abcdef', 'hunter2']) assert.ok(!out.includes(secret), `${c} → ${out}`);
     }
     assert.equal(redactText(`publishing live/${key}`).replace(/key#[0-9a-f]{8}/, 'K'), 'publishing live/K');
+    const b64 = 'q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=';
+    const hex = 'a3f1c2e4b5d6a7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70';
+    assert.ok(!redactText(`secret file holds ${b64}`).includes(b64));
+    assert.ok(!redactText(`/rec/1.mp4?exp=1&s=${hex}`).includes(hex));
     assert.equal(redactText('listening on http://127.0.0.1:8080 requestId=17fb297e-dfa1-4e1e-90ea-f58e22ee0948'), 'listening on http://127.0.0.1:8080 requestId=17fb297e-dfa1-4e1e-90ea-f58e22ee0948');
   });
 });
