@@ -4,6 +4,7 @@ import type { EventLog } from '../../core/events/event-log.js';
 import type { LogRing } from '../../core/logging/log-ring.js';
 import { composeAppliance } from '../composition-root.js';
 import { RestartControl, type RestartRequest } from '../system/restart-control.js';
+import { removeStaleWorkDirs } from '../system/stale-work-dirs.js';
 import type { CliIo } from './run-cli.js';
 
 /**
@@ -33,6 +34,7 @@ export async function serveCommand(io: CliIo): Promise<number> {
     logRing = container.resolve<LogRing>('LogRing');
     const shutdownMs = config.values.shutdownTimeoutMs;
     const uninstall = processFaults.install(process);
+    for (const dir of removeStaleWorkDirs(config.values.dataDir)) log.info(`removed ${dir}, left by an interrupted backup or restore`);
     await appliance.start();
     if (announce) container.resolve<EventLog>(TOKENS.EventLog).record('core', announce);
     restarts.done();
