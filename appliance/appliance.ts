@@ -64,10 +64,11 @@ export class Appliance {
     this.systemd.ready();
   }
 
-  /** Stop plugins (reverse order), streams, HTTP, then the database. */
-  async stop(): Promise<void> {
-    this.systemd.stopping();
-    this.log.info('stopping');
+  /** Stop plugins (reverse order), streams, HTTP, then the database. `restart`: the same process starts a new box next. */
+  async stop(opts: { restart?: boolean } = {}): Promise<void> {
+    if (opts.restart) this.systemd.restarting();
+    else this.systemd.stopping();
+    this.log.info(opts.restart ? 'stopping to restart' : 'stopping');
     rmSync(this.readyFile, { force: true });
     this.updates.stop();
     await this.plugins.stop();
@@ -80,6 +81,11 @@ export class Appliance {
       this.log.warn(`closing the database: ${describeError(err)}`);
     }
     this.started = false;
+  }
+
+  /** The port HTTP listens on, once started. */
+  get httpPort(): number | undefined {
+    return this.http.port;
   }
 
   get isStarted(): boolean {

@@ -57,14 +57,24 @@ import { registerCoreMetrics } from '../core/metrics/core-metrics.js';
 import { registerPanelRoutes } from './panel-routes.js';
 import { ListenerBook } from './listener-book.js';
 import { SystemdNotifier } from './systemd-notifier.js';
+import { LogRing } from '../core/logging/log-ring.js';
+import { registerSystemRoutes, RESTORE_PATH } from '../core/http/system-routes.js';
+import { configDirOf } from '../core/config/file-layers.js';
+import type { RestartControl } from './system/restart-control.js';
+import { SystemService } from './system/system-service.js';
 
 export interface RootOptions {
   cwd: string;
   env: Record<string, string | undefined>;
+  /** The recent-log ring (kept across in-process restarts); made here when absent. */
+  logRing?: LogRing;
+  /** How the API asks `xlive serve` to restart the box; without it, restart and restore are refused. */
+  restarts?: RestartControl;
 }
 
-export function createLogger(config: LoadedConfig['values']): Logger {
-  return new SinkLogger(streamSink(config.log.format), config.log.level);
+export function createLogger(config: LoadedConfig['values'], ring?: LogRing): Logger {
+  const sink = streamSink(config.log.format);
+  return new SinkLogger(ring ? ring.tee(sink) : sink, config.log.level);
 }
 
 /** Open the database of a loaded config and apply the core's migrations. */
@@ -98,10 +108,12 @@ export function composeAppliance(opts: RootOptions): {
   processFaults: ProcessFaultHandlers;
 } {
   const first = loadConfig({ cwd: opts.cwd, env: opts.env });
-  const bootLog = createLogger(first.values);
+  const logRing = opts.logRing ?? new LogRing({ maxLines: first.values.log.ringLines, maxBytes: first.values.log.ringBytes });
+  const bootLog = createLogger(first.values, logRing);
   const { db, migrator } = openStateDatabase(first.values, bootLog);
   const config = loadConfig({ cwd: opts.cwd, env: opts.env, settings: new SettingsRepository(db).all() });
-  const log = createLogger(config.values);
+  logRing.configure({ maxLines: config.values.log.ringLines, maxBytes: config.values.log.ringBytes });
+  const log = createLogger(config.values, logRing);
   const build = readBuildInfo();
   // Built-in plugins reach the SDK through dist/node_modules/xlive (made by the build); external ones
   // through a link in their directory, or, where that cannot be written, a resolve hook.
@@ -121,6 +133,7 @@ export function composeAppliance(opts: RootOptions): {
   c.register('PluginDatabases', { useValue: pluginDbs });
   c.register(TOKENS.BuildInfo, { useValue: build });
   c.register('ListenerBook', { useValue: new ListenerBook() });
+  c.register('LogRing', { useValue: logRing });
   c.register('BoxNames', { useValue: new BoxNames({ publicNames: v.http.publicNames }) });
   c.register('SystemdNotifier', { useValue: new SystemdNotifier(opts.env, log.child('systemd')) });
   c.register(TOKENS.StreamHub, once(() => new StreamHub(v.streams, log.child('streams'))));
@@ -134,9 +147,16 @@ export function composeAppliance(opts: RootOptions): {
   c.register(TOKENS.StorageRegistry, once(() => new StorageRegistry()));
   c.register(TOKENS.RouteTable, once(() => new RouteTable()));
   c.register(TOKENS.EventLog, once(() => new EventLog(new EventRepository(db), v.events.maxEvents, log.child('events'))));
-  c.register('BodyLimits', { useValue: new BodyLimits(v.http.bodyLimitBytes) });
+  const bodyLimits = new BodyLimits(v.http.bodyLimitBytes);
+  bodyLimits.allow('POST', RESTORE_PATH, v.backup.maxBytes);
+  c.register('BodyLimits', { useValue: bodyLimits });
   c.register(TOKENS.HttpApp, once((k) =>
-    createHttpApp({ bodyLimits: k.resolve<BodyLimits>('BodyLimits'), log: log.child('http'), metrics: new HttpMetrics(k.resolve(TOKENS.MetricsRegistry)) }),
+    createHttpApp({
+      bodyLimits: k.resolve<BodyLimits>('BodyLimits'),
+      log: log.child('http'),
+      metrics: new HttpMetrics(k.resolve(TOKENS.MetricsRegistry)),
+      allowedMethods: (path) => k.resolve<SecuredRouter>(TOKENS.Router).allowedMethods(path),
+    }),
   ));
   c.register(TOKENS.Router, once((k) => {
     const metrics = k.resolve<MetricsRegistry>(TOKENS.MetricsRegistry);
@@ -261,6 +281,19 @@ export function composeAppliance(opts: RootOptions): {
       return true;
     },
   });
+  registerSystemRoutes(c.resolve(TOKENS.Router), {
+    logs: logRing,
+    trustProxy: v.http.trustProxy,
+    system: new SystemService({
+      restarts: opts.restarts,
+      events,
+      core: db,
+      targets: { dataDir: v.dataDir, configDir: configDirOf(opts.cwd, opts.env), pluginsDir: v.pluginsDir, coreSchema: newestCoreSchema() },
+      xliveVersion: build.version,
+      maxBytes: v.backup.maxBytes,
+      log: log.child('system'),
+    }),
+  });
   bridgeStreamEvents((l) => hub.onEvent(l), events);
   const updates = c.resolve<UpdateService>('UpdateService');
   if (v.update.stateDir) c.resolve<BodyLimits>('BodyLimits').allow('POST', UPDATES_PATH, v.update.maxUploadBytes);
@@ -275,6 +308,11 @@ export function composeAppliance(opts: RootOptions): {
 }
 
 export type { BuildInfo };
+
+/** The newest core schema version this release knows (a backup from a newer one is refused). */
+export function newestCoreSchema(): number {
+  return Math.max(0, ...CORE_MIGRATIONS.map((m) => m.version));
+}
 
 /**
  * The API and panel may not disable the auth plugin that provides the box's only running auth provider:

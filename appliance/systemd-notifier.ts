@@ -29,6 +29,13 @@ export class SystemdNotifier {
     }
   }
 
+  /** An in-place restart: this notifier's pings end (the next box's notifier starts its own at ready). */
+  restarting(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = undefined;
+    if (this.enabled) this.send([`--pid=${process.pid}`, 'STATUS=restarting']);
+  }
+
   stopping(): void {
     if (this.watchdog) clearInterval(this.watchdog);
     this.watchdog = undefined;

@@ -1,25 +1,83 @@
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../core/config/config-loader.js';
+import { configDirOf } from '../../core/config/file-layers.js';
 import { ConflictError } from '../../core/errors/xlive-error.js';
-import { silentLogger } from '../../core/logging/logger.js';
+import { silentLogger, type Logger } from '../../core/logging/logger.js';
 import { backupDatabase, closeDatabase, existingPluginDatabases, openDatabase } from '../../core/store/index.js';
-import { openStateDatabase } from '../composition-root.js';
+import { newestCoreSchema, openStateDatabase } from '../composition-root.js';
+import { collectBackup } from '../system/backup-collector.js';
+import { RestorePlan } from '../system/restore-plan.js';
+import { unpackBackup } from '../../core/backup/backup-archive.js';
+import { readBuildInfo } from '../build-info.js';
 import type { CliIo } from './run-cli.js';
 
-/** Where the backup of plugin `owner`'s database goes, beside the core backup `file`. */
+/** Where the backup of plugin `owner`'s database goes, beside the core backup `file` (`--db-only`). */
 export function pluginBackupFile(file: string, owner: string): string {
   return `${file}.${owner}.db`;
 }
 
 /**
- * Online backup (safe while the service runs) of the core database to `FILE` and of every plugin
- * database (`<dataDir>/plugin-data/<id>/<id>.db`) to `FILE.<id>.db` beside it; every file is a
- * checked, self-contained SQLite file with mode 0600. Nothing is written when any target exists
- * (unless --overwrite). Restore: stop xlive, copy `FILE` to `<dataDir>/xlive.db` and each
- * `FILE.<id>.db` to `<dataDir>/plugin-data/<id>/<id>.db`, removing any -wal/-shm beside them.
+ * `xlive backup FILE [--overwrite] [--db-only]`: the same archive as `GET /api/v1/system/backup`
+ * (databases by SQLite online backup — safe while the service runs —, config files, plugin state
+ * files such as auth-local's jwt-secret, external plugins), written 0600; nothing is written when
+ * FILE exists (unless --overwrite). `--db-only`: the older form, the core database to FILE and each
+ * plugin database to FILE.<id>.db.
  */
-export async function backupCommand(file: string, overwrite: boolean, io: CliIo): Promise<number> {
+export async function backupCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const file = args.find((a) => !a.startsWith('--'));
+  if (!file) throw new ConflictError('usage: xlive backup FILE [--overwrite] [--db-only]');
+  const overwrite = args.includes('--overwrite');
+  if (args.includes('--db-only')) return databasesOnly(file, overwrite, io);
+  const config = loadConfig({ cwd: io.cwd, env: io.env });
+  const v = config.values;
+  const dest = resolve(io.cwd, file);
+  if (!overwrite && existsSync(dest)) throw new ConflictError(`backup file ${dest} already exists; choose another name or pass --overwrite`, { details: { files: [dest] } });
+  const log = cliLog(io);
+  const { db } = openStateDatabase(v, silentLogger());
+  try {
+    const { archive, manifest } = await collectBackup({
+      core: db,
+      dataDir: v.dataDir,
+      configDir: configDirOf(io.cwd, io.env),
+      pluginsDir: v.pluginsDir,
+      xliveVersion: readBuildInfo().version,
+      maxBytes: v.backup.maxBytes,
+      log,
+    });
+    placePrivate(dest, archive, overwrite);
+    io.out.write(`backup written to ${dest} (${manifest.entries.length} files, ${archive.length} bytes)\n`);
+  } finally {
+    closeDatabase(db, silentLogger());
+  }
+  return 0;
+}
+
+/**
+ * `xlive restore FILE`: validate the archive completely (format, version, checksums, paths, SQLite's
+ * own check of every database) before anything is replaced, then put it in place. Run it with the
+ * service stopped (or restart it right after): `systemctl stop xlive; xlive restore FILE; systemctl start xlive`.
+ */
+export async function restoreCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const file = args.find((a) => !a.startsWith('--'));
+  if (!file) throw new ConflictError('usage: xlive restore FILE');
+  const config = loadConfig({ cwd: io.cwd, env: io.env });
+  const v = config.values;
+  const archive = readFileSync(resolve(io.cwd, file));
+  const { manifest, parts } = unpackBackup(archive, { maxUnpackedBytes: v.backup.maxBytes, maxEntries: 100_000, coreSchema: newestCoreSchema() });
+  const plan = RestorePlan.stage(manifest, parts, { dataDir: v.dataDir, configDir: configDirOf(io.cwd, io.env), pluginsDir: v.pluginsDir, coreSchema: newestCoreSchema() });
+  plan.apply(cliLog(io));
+  const s = plan.summary;
+  io.out.write(
+    `restored the backup of ${s.createdAt} (xlive ${s.xliveVersion}): ${s.databases.length} databases, ${s.stateFiles} state files, ` +
+      `${s.configFiles} config files (${s.configTarget}), ${s.externalPluginFiles} plugin files; the previous state is in ${resolve(v.dataDir, 'before-restore')}.\n` +
+      'Start (or restart) xlive now.\n',
+  );
+  return 0;
+}
+
+async function databasesOnly(file: string, overwrite: boolean, io: CliIo): Promise<number> {
   const config = loadConfig({ cwd: io.cwd, env: io.env });
   const log = silentLogger();
   const dest = resolve(io.cwd, file);
@@ -47,4 +105,37 @@ export async function backupCommand(file: string, overwrite: boolean, io: CliIo)
     io.out.write(`backup of plugin ${p.owner} written to ${p.dest}\n`);
   }
   return 0;
+}
+
+/** Write `data` to `dest` with mode 0600: to a temporary name first, then linked (or, with overwrite, renamed) into place. */
+function placePrivate(dest: string, data: Buffer, overwrite: boolean): void {
+  const tmp = `${dest}.partial-${randomBytes(4).toString('hex')}`;
+  writeFileSync(tmp, data, { mode: 0o600, flag: 'wx' });
+  try {
+    if (overwrite) renameSync(tmp, dest);
+    else {
+      try {
+        linkSync(tmp, dest);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new ConflictError(`backup file ${dest} already exists; choose another name or pass --overwrite`);
+        throw err;
+      }
+    }
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/** Warnings (files left out of a backup) go to stderr. */
+function cliLog(io: CliIo): Logger {
+  const write = (level: string) => (msg: string) => void io.err.write(`xlive: ${level}: ${msg}\n`);
+  const log: Logger = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: write('warning'),
+    error: write('error'),
+    child: () => log,
+    isLevelEnabled: (l) => l === 'warn' || l === 'error',
+  };
+  return log;
 }

@@ -1,6 +1,6 @@
 import { describeError, isXliveError } from '../../core/errors/xlive-error.js';
 import { adminCommand } from './admin-command.js';
-import { backupCommand } from './backup-command.js';
+import { backupCommand, restoreCommand } from './backup-command.js';
 import { configCheckCommand } from './config-check-command.js';
 import { pluginsCommand } from './plugins-command.js';
 import { serveCommand } from './serve-command.js';
@@ -30,9 +30,13 @@ commands:
                              "admin create" takes one from XLIVE_ADMIN_PASSWORD_HASH)
   keys list                  the streams that have a stream key
   keys create APP/NAME       a stream key (printed once; XLIVE_STREAM_KEY=<32 chars> sets it)
-  backup FILE                online backup: the core database to FILE, each plugin's to FILE.<id>.db
   update FILE.deb            install a new version (as root, on a box installed from the package);
                              it rolls back by itself if the new version does not become ready
+  backup FILE                one archive (tar.gz, 0600): databases (online backup), config files,
+                             plugin secrets (jwt-secret…), external plugins; --db-only: the databases
+                             only (FILE and FILE.<id>.db); --overwrite replaces FILE
+  restore FILE               validate a backup archive, then put it in place (stop xlive first, or
+                             restart it after); the previous state is kept in <dataDir>/before-restore
   version                    print the version
   help                       this text
 
@@ -55,8 +59,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'admin':
         return await adminCommand(rest, io);
       case 'backup':
+        if (!rest.some((a) => !a.startsWith('--'))) break;
+        return await backupCommand(rest, io);
+      case 'restore':
         if (!rest[0]) break;
-        return await backupCommand(rest[0], rest.includes('--overwrite'), io);
+        return await restoreCommand(rest, io);
       case 'keys':
         return await keysCommand(rest, io);
       case 'update':

@@ -48,7 +48,7 @@ function refreshLive() {
 }
 
 async function loadStreams() {
-  const { items } = await api('GET', '/api/v1/streams');
+  const { items } = await api('GET', '/api/v1/streams?limit=500');
   const body = $('streams-body');
   body.replaceChildren(
     ...items.map((s) => {
@@ -114,7 +114,7 @@ function watchLinks(k) {
 }
 
 async function loadKeys() {
-  const { items, publishAuth } = await api('GET', '/api/v1/stream-keys');
+  const { items, publishAuth } = await api('GET', '/api/v1/stream-keys?limit=500');
   $('publish-policy').textContent =
     publishAuth === 'open'
       ? 'Publishing is OPEN: any encoder that reaches this box may publish (lab mode).'
@@ -202,7 +202,7 @@ document.addEventListener('click', (ev) => {
 });
 
 async function loadPlugins() {
-  const { items } = await api('GET', '/api/v1/plugins');
+  const { items } = await api('GET', '/api/v1/plugins?limit=500');
   $('plugins-body').replaceChildren(
     ...items.map((p) =>
       el(

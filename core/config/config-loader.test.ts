@@ -39,7 +39,7 @@ describe('loadConfig', () => {
         publicNames: [],
         rateLimits: { apiPerIpPerMinute: 600, apiPerTokenPerMinute: 1200, mediaPerIpPerMinute: 30000 },
       },
-      log: { level: 'info', format: 'text' },
+      log: { level: 'info', format: 'text', ringLines: 5000, ringBytes: 2097152 },
       streams: {
         gopCacheBytes: 8388608,
         readerQueueBytes: 4194304,
@@ -57,6 +57,7 @@ describe('loadConfig', () => {
         http: { maxTotal: 4096, maxIdleTotal: 1024, maxPerIp: 1000, maxIdlePerIp: 128, reserved: 64 },
         listeners: { maxTotal: 1024, maxIdleTotal: 128, maxPerIp: 500, maxIdlePerIp: 16, reserved: 16 },
       },
+      backup: { maxBytes: 268435456 },
       shutdownTimeoutMs: 10000,
     });
     assert.deepEqual(c.layers, [{ name: 'defaults', source: 'built-in' }]);

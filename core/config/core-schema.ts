@@ -33,6 +33,10 @@ export interface EventsConfig {
 export interface LogConfig {
   level: LogLevel;
   format: LogFormat;
+  /** The in-memory ring behind GET /api/v1/logs keeps at most this many recent lines … */
+  ringLines: number;
+  /** … and at most this many bytes of them. */
+  ringBytes: number;
 }
 
 /** The `streams` section is exactly the hub's options (validated and defaulted here). */
@@ -68,6 +72,12 @@ export interface ConnectionsConfig {
   listeners: ConnectionLimits;
 }
 
+/** Backup and restore (`GET /api/v1/system/backup`, `POST /api/v1/system/restore`, `xlive backup`). */
+export interface BackupConfig {
+  /** The largest archive made or taken: an upload above it is refused (413), as is one unpacking to more. */
+  maxBytes: number;
+}
+
 export interface CoreConfig {
   /** Absolute. Default `<cwd>/data`. */
   dataDir: string;
@@ -85,6 +95,7 @@ export interface CoreConfig {
   auth: AuthConfig;
   connections: ConnectionsConfig;
   update: UpdateConfig;
+  backup: BackupConfig;
   shutdownTimeoutMs: number;
 }
 
@@ -173,6 +184,8 @@ export const coreSchema = {
       properties: {
         level: { type: 'string', enum: ['debug', 'info', 'warn', 'error', 'silent'], default: 'info' },
         format: { type: 'string', enum: ['text', 'json'], default: 'text' },
+        ringLines: { type: 'integer', minimum: 100, maximum: 1_000_000, default: 5000 },
+        ringBytes: bytes(2 * MIB, 64 * 1024, 256 * MIB),
       },
     },
     streams: {
@@ -243,6 +256,14 @@ export const coreSchema = {
         maxUploadBytes: bytes(256 * MIB, MIB, 4 * GIB),
         readyTimeoutMs: millis(180_000, 5_000),
         settleMs: millis(10_000, 0),
+      },
+    },
+    backup: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        maxBytes: bytes(256 * MIB, MIB, 16 * GIB),
       },
     },
     shutdownTimeoutMs: millis(10_000),

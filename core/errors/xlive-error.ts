@@ -108,6 +108,14 @@ export class HostNotAllowedError extends XliveError {
 export class ScopeNotHeldError extends XliveError {
   readonly code = 'SCOPE_NOT_HELD';
 }
+/** A backup archive that is not one (format, checksum, path, size): refused before anything is replaced (400). */
+export class BackupInvalidError extends XliveError {
+  readonly code = 'BACKUP_INVALID';
+}
+/** A valid backup this release cannot restore (a newer format or database schema) (409). */
+export class BackupIncompatibleError extends XliveError {
+  readonly code = 'BACKUP_INCOMPATIBLE';
+}
 export class DatabaseError extends XliveError {
   readonly code: string = 'DATABASE_ERROR';
 }

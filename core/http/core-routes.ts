@@ -7,6 +7,8 @@ import { clientIp } from './client-ip.js';
 import { sendProblem } from './http-app.js';
 import { statusProblem } from './problem.js';
 import type { SecuredRouter } from './secured-router.js';
+import { registerEventRoutes } from './event-routes.js';
+import { LIST_QUERY_DOC, listQuery, listResponseSchema, pageOf } from '../sdk/list-page.js';
 
 export interface CoreRouteDeps {
   health: Pick<HealthRegistry, 'run'>;
@@ -49,7 +51,9 @@ export function registerCoreRoutes(r: SecuredRouter, deps: CoreRouteDeps): void 
     c.json({ name: deps.version.name, version: deps.version.version, pluginApiVersion: deps.version.apiVersion, node: process.versions.node, ...deps.access?.() }),
   );
 
-  r.add('core', 'GET', '/api/v1/plugins', { scope: 'system:read' }, (c) => c.json({ items: deps.plugins.list() }));
+  r.add('core', 'GET', '/api/v1/plugins', { scope: 'system:read', doc: listDoc('The plugins, their state and errors', 'system', 'plugins') }, (c) =>
+    c.json(pageOf(deps.plugins.list(), listQuery(c.req.query()))),
+  );
   r.add('core', 'GET', '/api/v1/plugins/:id', { scope: 'system:read' }, (c) => {
     const p = deps.plugins.get(c.req.param('id') ?? '');
     if (!p) throw new NotFoundError(`no plugin with id "${c.req.param('id')}"`);
@@ -73,7 +77,9 @@ export function registerCoreRoutes(r: SecuredRouter, deps: CoreRouteDeps): void 
     return c.json({ ...(deps.plugins.get(id) as object), enabled, restartRequired: true });
   });
 
-  r.add('core', 'GET', '/api/v1/streams', { scope: 'streams:read' }, (c) => c.json({ items: deps.streams.list() }));
+  r.add('core', 'GET', '/api/v1/streams', { scope: 'streams:read', doc: listDoc('The live streams with their statistics', 'streams', 'streams') }, (c) =>
+    c.json(pageOf(deps.streams.list(), listQuery(c.req.query()))),
+  );
   r.add('core', 'GET', '/api/v1/streams/:app/:name', { scope: 'streams:read' }, (c) => {
     const path = `${c.req.param('app')}/${c.req.param('name')}`;
     const s = deps.streams.get(path);
@@ -86,22 +92,10 @@ export function registerCoreRoutes(r: SecuredRouter, deps: CoreRouteDeps): void 
     return c.body(null, 204);
   });
 
-  r.add('core', 'GET', '/api/v1/events', { scope: 'system:read' }, (c) => {
-    const q = c.req.query();
-    const filter: EventFilter = {};
-    if (q['type']) filter.type = q['type'].slice(0, 64);
-    if (q['since']) {
-      if (Number.isNaN(Date.parse(q['since']))) throw new ValidationError(`since=${JSON.stringify(q['since'].slice(0, 40))} is not an ISO date`);
-      filter.since = new Date(q['since']).toISOString();
-    }
-    if (q['after']) filter.afterId = parseIntParam('after', q['after']);
-    if (q['limit']) filter.limit = parseIntParam('limit', q['limit']);
-    return c.json({ items: deps.events.list(filter) });
-  });
+  registerEventRoutes(r, deps.events);
 }
 
-function parseIntParam(name: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new ValidationError(`${name}=${JSON.stringify(v.slice(0, 20))} must be a non-negative integer`);
-  return n;
+/** The doc of a plain list route (`{ items, next }` paged with `limit`/`cursor`). */
+function listDoc(summary: string, tag: string, what: string) {
+  return { summary, tags: [tag], query: LIST_QUERY_DOC, responses: { 200: { description: `a page of ${what}`, schema: listResponseSchema({ type: 'object' }) } } };
 }

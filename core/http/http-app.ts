@@ -19,6 +19,8 @@ export interface HttpAppOptions {
   bodyLimits?: BodyLimits;
   log: Logger;
   metrics?: HttpMetrics;
+  /** The methods served at a path (see RouteMatcher): a known path with another method answers 405. */
+  allowedMethods?: (path: string) => string[];
 }
 
 function hasBody(req: Request): boolean {
@@ -77,6 +79,13 @@ export function createHttpApp(opts: HttpAppOptions): XliveApp {
     else log.debug(`${c.req.method} ${c.req.path} -> ${p.status} ${p.body.code}`, { requestId });
     return sendProblem(c, p);
   });
-  app.notFound((c) => sendProblem(c, statusProblem(404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`, c.req.path, c.get('requestId'))));
+  app.notFound((c) => {
+    const allow = opts.allowedMethods?.(c.req.path) ?? [];
+    if (allow.length > 0 && !allow.includes(c.req.method)) {
+      const p = statusProblem(405, 'METHOD_NOT_ALLOWED', `${c.req.method} is not served at ${c.req.path}; allowed: ${allow.join(', ')}`, c.req.path, c.get('requestId'));
+      return sendProblem(c, { ...p, headers: { ...p.headers, allow: allow.join(', ') }, body: { ...p.body, allow } });
+    }
+    return sendProblem(c, statusProblem(404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`, c.req.path, c.get('requestId')));
+  });
   return app;
 }

@@ -31,6 +31,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   PLUGIN_NOT_RUNNING: 503,
   UPDATE_UNSUPPORTED: 409,
   UPDATE_PACKAGE_INVALID: 400,
+  BACKUP_INVALID: 400,
+  BACKUP_INCOMPATIBLE: 409,
 };
 
 const TITLES: Record<number, string> = {
@@ -94,6 +96,8 @@ export function toProblem(err: unknown, instance?: string, requestId?: string): 
   const status = statusForCode(e.code);
   if (e instanceof RateLimitedError) headers['retry-after'] = String(Math.max(1, Math.ceil(e.retryAfterSeconds)));
   if (status === 401) headers['www-authenticate'] = 'Bearer realm="xlive"';
+  // The unread rest of a refused upload would be taken for the next request on a kept-alive socket.
+  if (status === 413) headers['connection'] = 'close';
   const detail = status >= 500 && e.code === 'DATABASE_ERROR' ? 'a database error occurred' : e.message;
   return {
     status,

@@ -6,12 +6,15 @@ import type { HostCheck } from './host-check.js';
 import type { XliveApp } from './http-app.js';
 import type { HttpRateLimits } from './rate-limits.js';
 import type { RouteTable } from './route-table.js';
+import { RouteMatcher } from './route-matcher.js';
 
 /**
  * Adds routes to the app with their access policy and rate limit, and records the policy, so every
  * route — core or plugin — is guarded the same way and a test can enumerate them.
  */
 export class SecuredRouter {
+  private readonly matcher = new RouteMatcher(() => this.policies.entries);
+
   constructor(
     private readonly app: XliveApp,
     readonly policies: PolicyTable,
@@ -33,6 +36,11 @@ export class SecuredRouter {
   /** The caller of a public route, when it presents valid credentials (see `optionalPrincipal`). */
   callerOf(c: Context): Promise<Principal | undefined> {
     return optionalPrincipal(this.auth, c, this.trustProxy);
+  }
+
+  /** The methods served at `path` (for 405 and its `Allow` header). */
+  allowedMethods(path: string): string[] {
+    return this.matcher.allowed(path);
   }
 
   /** Mount what plugins registered during setup. */

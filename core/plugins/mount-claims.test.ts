@@ -50,4 +50,15 @@ describe('MountClaims', () => {
     const claims = new MountClaims(CORE_ROUTES);
     assert.throws(() => claims.claim({ id: 'x', source: 'builtin', httpMounts: ['/api/v1'] }), /core routes can never be mounted/);
   });
+
+  it('lets a built-in mount hold fully static core routes (system-health\'s /api/v1/system and core\'s /api/v1/system/restart), nothing more', () => {
+    const claims = new MountClaims([...CORE_ROUTES, '/api/v1/system/restart', '/api/v1/system/backup']);
+    claims.claim({ id: 'system-health', source: 'builtin', httpMounts: ['/api/v1/system'] });
+    assert.throws(() => claims.claim({ id: 'y', source: 'builtin', httpMounts: ['/api/v1/streams'] }), /\/api\/v1\/streams of core/, 'a parametrised core route below');
+    const fresh = () => new MountClaims([...CORE_ROUTES, '/api/v1/system/restart']);
+    assert.throws(() => fresh().claim({ id: 'z', source: 'builtin', httpMounts: ['/api/v1/system/restart'] }), /core routes can never be mounted/, 'the core route itself');
+    assert.throws(() => fresh().claim({ id: 'w', source: 'builtin', httpMounts: ['/api/v1/version/x'] }), /core routes can never be mounted/, 'inside a core route');
+    const other = new MountClaims(['/api/v1/system/restart']);
+    assert.throws(() => other.claim(ext('e', ['/api/v1/system'])), /PLUGIN_MOUNT_CONFLICT|may not mount/, 'never a third-party plugin');
+  });
 });

@@ -29,7 +29,11 @@ export function staticPrefix(path: string): string {
  * Who owns which top-level HTTP prefix, so no plugin mount can shadow a core route or another
  * plugin's mount. Rule:
  * - a mount may not overlap (equal, contain or sit inside) a core route's fixed prefix, nor the
- *   per-plugin namespace `/plugins`; the panel's `/` only matches exactly and is safe;
+ *   per-plugin namespace `/plugins`; the panel's `/` only matches exactly and is safe. One
+ *   exception: a BUILT-IN plugin's mount may contain core routes that are fully static paths
+ *   (`/api/v1/system` holds core's `/api/v1/system/restart`): such a route matches only its own
+ *   path, core routes are registered first (they answer before any plugin route), and built-in
+ *   plugins are first-party code; a core route with parameters or a wildcard below it still refuses;
  * - an external plugin may not mount under `/api`, `/healthz`, `/readyz`, `/metrics`, `/panel`,
  *   `/plugins` at all;
  * - two plugins' mounts may not overlap. The mounts of built-in plugins are reserved from the start
@@ -39,9 +43,12 @@ export function staticPrefix(path: string): string {
 export class MountClaims {
   private readonly owners = new Map<string, string>();
   private readonly core: string[];
+  /** Static prefixes of core routes with a parameter or wildcard (never allowed inside any mount). */
+  private readonly dynamic: Set<string>;
 
   constructor(coreRoutePaths: readonly string[]) {
     this.core = [...new Set(coreRoutePaths.map(staticPrefix).filter((p) => p !== '/'))];
+    this.dynamic = new Set(coreRoutePaths.filter((p) => staticPrefix(p) !== p.replace(/\/+$/, '')).map(staticPrefix));
   }
 
   /** Reserve the mounts of the built-in plugins before any plugin is set up. */
@@ -70,7 +77,9 @@ export class MountClaims {
       if (owner !== m.id && prefixesOverlap(mount, theirs)) refuse(owner, theirs, 'two plugins may not serve overlapping paths');
     }
     for (const theirs of this.core) {
-      if (prefixesOverlap(mount, theirs)) refuse('core', theirs, 'core routes can never be mounted or shadowed');
+      if (!prefixesOverlap(mount, theirs)) continue;
+      const staticInside = m.source === 'builtin' && theirs.startsWith(`${mount}/`) && !this.dynamic.has(theirs);
+      if (!staticInside) refuse('core', theirs, 'core routes can never be mounted or shadowed');
     }
     if (prefixesOverlap(mount, PLUGIN_NAMESPACE)) refuse('core', PLUGIN_NAMESPACE, 'it holds every plugin\'s own routes');
     if (m.source === 'external') {

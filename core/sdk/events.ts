@@ -26,8 +26,13 @@ export interface EventInit {
 
 export interface EventFilter {
   type?: string;
-  /** Only events with id greater than this (a cursor) … */
+  /**
+   * Only events with id greater than this (a cursor), OLDEST FIRST, so consecutive calls with the
+   * last id seen never skip an event; without it the newest come first …
+   */
   afterId?: number;
+  /** … only events with id smaller than this (paging back through the newest-first list) … */
+  beforeId?: number;
   /** … or newer than this ISO time. */
   since?: string;
   limit?: number;

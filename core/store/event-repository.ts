@@ -56,12 +56,19 @@ export class EventRepository {
       where.push('id > ?');
       args.push(filter.afterId);
     }
+    if (filter.beforeId !== undefined) {
+      where.push('id < ?');
+      args.push(filter.beforeId);
+    }
     if (filter.since) {
       where.push('time >= ?');
       args.push(filter.since);
     }
     const limit = Math.min(Math.max(filter.limit ?? 100, 1), 1000);
-    const sql = `SELECT * FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ${limit}`;
+    // After a cursor: oldest first, so the page continues exactly where the last one ended (newest
+    // first here returned the newest `limit` and skipped everything between the cursor and them).
+    const order = filter.afterId !== undefined ? 'ASC' : 'DESC';
+    const sql = `SELECT * FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id ${order} LIMIT ${limit}`;
     const rows = guarded(this.db, 'reading events', () => this.db.prepare(sql).all(...args) as Row[]);
     return rows.map((r) => ({ ...r, severity: r.severity as EventSeverity, data: JSON.parse(r.data) as Record<string, unknown> }));
   }

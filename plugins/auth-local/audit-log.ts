@@ -62,7 +62,8 @@ interface Row {
 }
 
 const PRUNE_EVERY = 100;
-export const MAX_AUDIT_PAGE = 500;
+/** The largest page the API asks for (500) plus the one row that says there is more. */
+export const MAX_AUDIT_PAGE = 501;
 
 /** The audit table: newest `maxRows` kept (pruned every 100 inserts), newest first when listed. */
 export class AuditLog {

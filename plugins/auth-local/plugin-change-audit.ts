@@ -21,6 +21,6 @@ export function auditPluginChanges(events: EventsApi, store: PluginStore, audit:
     store.set(CURSOR, e.id);
   };
   const missed = events.list({ type: 'plugin.changed', afterId: store.get<number>(CURSOR) ?? 0, limit: 1000 });
-  for (const e of missed.reverse()) copy(e);
+  for (const e of missed) copy(e); // oldest first
   return events.onEvent(copy);
 }

@@ -191,7 +191,7 @@ describe('kernel: CLI, config errors and lifecycle', () => {
       await app.stop();
     }
     const file = join(dir, 'backup.db');
-    const b = await runCli(['backup', file], env, dir);
+    const b = await runCli(['backup', file, '--db-only'], env, dir);
     assert.equal(b.code, 0, b.stderr);
     assert.ok(existsSync(file));
     const db = new Database(file, { readonly: true });

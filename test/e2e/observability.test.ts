@@ -198,7 +198,7 @@ describe('observability end to end', () => {
   });
 
   it('records stream events, delivers them to webhooks, and keeps the log bounded', async () => {
-    const events = async (q = '') => ((await (await api(`/api/v1/events?limit=1000${q}`)).json()) as { items: Array<{ id: number; type: string; stream: string | null }> }).items;
+    const events = async (q = '') => ((await (await api(`/api/v1/events?limit=500${q}`)).json()) as { items: Array<{ id: number; type: string; stream: string | null }> }).items;
     const started = await events('&type=stream.started');
     assert.ok(started.some((e) => e.stream === STREAM), 'stream.started recorded');
     await waitUntil('stream.stopped', async () => (await events('&type=stream.stopped')).some((e) => e.stream === STREAM));

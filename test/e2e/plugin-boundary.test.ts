@@ -335,7 +335,7 @@ describe('database files are 0600 whatever the umask: xlive.db, WAL, SHM, plugin
       assert.equal(mode(join(dataDir, d)).toString(8), '700', `${d}: directories it creates are owner-only`);
     }
     const out = join(dataDir, 'backups', 'box.db');
-    const b = await runCli(['backup', out], { XLIVE_DATA_DIR: dataDir, XLIVE_LOG_LEVEL: 'warn' }, dataDir);
+    const b = await runCli(['backup', out, '--db-only'], { XLIVE_DATA_DIR: dataDir, XLIVE_LOG_LEVEL: 'warn' }, dataDir);
     assert.equal(b.code, 0, b.stderr);
     assert.match(b.stdout, /backup of plugin auth-local written to .*box\.db\.auth-local\.db/);
     for (const f of [out, `${out}.auth-local.db`, `${out}.storage-local.db`]) {
@@ -351,6 +351,10 @@ describe('database files are 0600 whatever the umask: xlive.db, WAL, SHM, plugin
     assert.notEqual(again.code, 0, 'an existing backup is not overwritten without --overwrite');
     assert.match(again.stderr, /already exists/);
     assert.ok(readFileSync(out).length > 0);
+    const archive = join(dataDir, 'backups', 'box.tar.gz');
+    const full = await runCli(['backup', archive], { XLIVE_DATA_DIR: dataDir, XLIVE_LOG_LEVEL: 'warn' }, dataDir);
+    assert.equal(full.code, 0, full.stderr);
+    assert.equal(mode(archive).toString(8), '600', 'the backup archive (it holds the box secret) is owner-only');
   });
 
   it('a clean stop checkpoints and closes every plugin database (no -wal left beside them)', async () => {

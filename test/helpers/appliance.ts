@@ -18,6 +18,8 @@ export interface ApplianceHandle {
   httpUrl: string;
   rtmpUrl: string;
   output(): string;
+  /** The bound ports as the box last reported them (they change when it restarts in place). */
+  readPorts(): Record<string, { host: string; port: number }>;
   /** SIGTERM and wait; resolves to the exit code (or signal name). */
   stop(): Promise<number | string | null>;
 }
@@ -85,6 +87,7 @@ export async function startAppliance(opts: StartOptions = {}): Promise<Appliance
     httpUrl: `http://127.0.0.1:${http.port}`,
     rtmpUrl: rtmp ? `rtmp://127.0.0.1:${rtmp.port}` : '',
     output: () => out,
+    readPorts: () => JSON.parse(readFileSync(portsFile, 'utf8')) as ApplianceHandle['ports'],
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);

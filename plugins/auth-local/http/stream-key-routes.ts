@@ -1,4 +1,4 @@
-import { ValidationError, type Context, type HttpRegistrar } from 'xlive/sdk';
+import { ValidationError, type Context, type HttpRegistrar, LIST_QUERY_DOC, listQuery, listResponseSchema, pageOf } from 'xlive/sdk';
 import type { AuthServices } from '../auth-services.js';
 import { actorOf } from '../local-auth-provider.js';
 import { signPlaybackToken } from '../playback-token.js';
@@ -52,7 +52,15 @@ export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, de
   };
   const withKey = (c: Context, info: StreamKeyInfo, key: string) => ({ ...info, key, publish: publishInfo(c, info, key) });
 
-  http.route('GET', '/api/v1/stream-keys', (c) => c.json({ items: s.streamKeys.list(), publishAuth: s.config.publishAuth }), read);
+  http.route('GET', '/api/v1/stream-keys', (c) => c.json({ ...pageOf(s.streamKeys.list(), listQuery(c.req.query())), publishAuth: s.config.publishAuth }), {
+    ...read,
+    doc: {
+      summary: 'The configured streams (never their keys) and the publish auth mode',
+      tags: ['auth'],
+      query: LIST_QUERY_DOC,
+      responses: { 200: { description: 'a page of configured streams', schema: listResponseSchema({ type: 'object' }, { publishAuth: { type: 'string' } }) } },
+    },
+  });
 
   http.route(
     'POST',

@@ -1,4 +1,4 @@
-import { ForbiddenError, ValidationError, type HttpRegistrar, type Principal } from 'xlive/sdk';
+import { ForbiddenError, ValidationError, type HttpRegistrar, type Principal, LIST_QUERY_DOC, listQuery, listResponseSchema, pageOf } from 'xlive/sdk';
 import type { AuthServices } from '../auth-services.js';
 import { actorOf, userIdOf } from '../local-auth-provider.js';
 import { assertHolds, parseScopes } from '../roles.js';
@@ -18,7 +18,10 @@ const MAX_DAYS = 3650;
 export function registerTokenRoutes(http: HttpRegistrar, s: AuthServices): void {
   const scope = { scope: 'system:admin' };
 
-  http.route('GET', '/api/v1/tokens', (c) => c.json({ items: s.tokens.list() }), scope);
+  http.route('GET', '/api/v1/tokens', (c) => c.json(pageOf(s.tokens.list(), listQuery(c.req.query()))), {
+    ...scope,
+    doc: { summary: 'The API tokens (never their secrets)', tags: ['auth'], query: LIST_QUERY_DOC, responses: { 200: { description: 'a page of tokens', schema: listResponseSchema({ type: 'object' }) } } },
+  });
 
   http.route(
     'POST',

@@ -1,4 +1,4 @@
-import { ValidationError, type Context, type HttpRegistrar } from 'xlive/sdk';
+import { ValidationError, type Context, type HttpRegistrar, LIST_QUERY_DOC, listQuery, listResponseSchema, pageOf } from 'xlive/sdk';
 import type { AuthServices } from '../auth-services.js';
 import { actorOf } from '../local-auth-provider.js';
 import { parseRole, type Role } from '../roles.js';
@@ -16,7 +16,10 @@ export function registerUserRoutes(http: HttpRegistrar, s: AuthServices): void {
   const scope = { scope: 'users:admin' };
   const who = (c: Context) => ({ actor: actorOf(principalOf(c)), ip: requestFacts(http, c, s.config.trustProxy).ip, scopes: principalOf(c)?.scopes ?? [] });
 
-  http.route('GET', '/api/v1/users', (c) => c.json({ items: s.users.list().map(userView) }), scope);
+  http.route('GET', '/api/v1/users', (c) => c.json(pageOf(s.users.list().map(userView), listQuery(c.req.query()))), {
+    ...scope,
+    doc: { summary: 'The user accounts', tags: ['auth'], query: LIST_QUERY_DOC, responses: { 200: { description: 'a page of users', schema: listResponseSchema({ type: 'object' }) } } },
+  });
 
   http.route(
     'POST',
