@@ -58,6 +58,7 @@ describe('loadConfig', () => {
         listeners: { maxTotal: 1024, maxIdleTotal: 128, maxPerIp: 500, maxIdlePerIp: 16, reserved: 16 },
       },
       backup: { maxBytes: 268435456 },
+      update: { stateDir: '', maxUploadBytes: 268435456, readyTimeoutMs: 180000, settleMs: 10000 },
       shutdownTimeoutMs: 10000,
     });
     assert.deepEqual(c.layers, [{ name: 'defaults', source: 'built-in' }]);
