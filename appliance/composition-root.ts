@@ -10,6 +10,8 @@ import { TOKENS, type BuildInfo } from '../core/container/tokens.js';
 import { ConflictError } from '../core/errors/xlive-error.js';
 import { HealthRegistry } from '../core/health/health-registry.js';
 import { registerCoreRoutes } from '../core/http/core-routes.js';
+import { registerConfigRoutes } from '../core/http/config-routes.js';
+import { RuntimeConfig } from '../core/config/runtime-config.js';
 import { PolicyTable } from '../core/http/access-policy.js';
 import { createHttpApp } from '../core/http/http-app.js';
 import { HttpMetrics } from '../core/http/http-metrics.js';
@@ -97,7 +99,8 @@ export function composeAppliance(opts: RootOptions): {
   const first = loadConfig({ cwd: opts.cwd, env: opts.env });
   const bootLog = createLogger(first.values);
   const { db, migrator } = openStateDatabase(first.values, bootLog);
-  const config = loadConfig({ cwd: opts.cwd, env: opts.env, settings: new SettingsRepository(db).all() });
+  const settingsRepo = new SettingsRepository(db);
+  const config = loadConfig({ cwd: opts.cwd, env: opts.env, settings: settingsRepo.all() });
   const log = createLogger(config.values);
   const build = readBuildInfo();
   // Built-in plugins reach the SDK through dist/node_modules/xlive (made by the build); external ones
@@ -120,6 +123,7 @@ export function composeAppliance(opts: RootOptions): {
   c.register('ListenerBook', { useValue: new ListenerBook() });
   c.register('BoxNames', { useValue: new BoxNames({ publicNames: v.http.publicNames }) });
   c.register('SystemdNotifier', { useValue: new SystemdNotifier(opts.env, log.child('systemd')) });
+  c.register('RuntimeConfig', once((k) => runtimeConfig(config, opts, db, settingsRepo, () => k.resolve<PluginHost>(TOKENS.PluginHost))));
   c.register(TOKENS.StreamHub, once(() => new StreamHub(v.streams, log.child('streams'))));
   c.register(TOKENS.HealthRegistry, once(() => new HealthRegistry()));
   c.register(TOKENS.MetricsRegistry, once(() => new MetricsRegistry()));
@@ -185,7 +189,8 @@ export function composeAppliance(opts: RootOptions): {
       hostApiVersion: build.apiVersion,
       enablement: k.resolve<PluginEnablement>('PluginEnablement'),
       coreRoutePaths: () => k.resolve<SecuredRouter>(TOKENS.Router).policies.entries.filter((e) => e.owner === 'core').map((e) => e.path),
-      pluginConfig: (id, schema) => config.pluginSection(id, schema),
+      // The config in effect now (changed through the API): what a plugin restart sets the plugin up with.
+      pluginConfig: (id, schema) => k.resolve<RuntimeConfig>('RuntimeConfig').current().pluginSection(id, schema),
       startTimeoutMs: v.pluginHost.startTimeoutMs,
       stopTimeoutMs: v.pluginHost.stopTimeoutMs,
       log: log.child('plugins'),
@@ -228,10 +233,17 @@ export function composeAppliance(opts: RootOptions): {
   const enablement = c.resolve<PluginEnablement>('PluginEnablement');
   const auth = c.resolve<AuthRegistry>(TOKENS.AuthRegistry);
   const authAvailability = c.resolve<AuthAvailability>('AuthAvailability');
+  const live = c.resolve<RuntimeConfig>('RuntimeConfig');
+  const pluginDetails = (id: string) => {
+    const status = plugins.get(id);
+    if (!status) return undefined;
+    const { config: section, error } = live.pluginConfig(id);
+    return { ...status, configSchema: plugins.manifest(id)?.configSchema ?? null, config: section, configError: error };
+  };
   registerCoreRoutes(c.resolve(TOKENS.Router), {
     health,
     streams: hub,
-    plugins,
+    plugins: { list: () => plugins.list(), get: pluginDetails },
     events,
     version: build,
     trustProxy: v.http.trustProxy,
@@ -247,6 +259,12 @@ export function composeAppliance(opts: RootOptions): {
       return true;
     },
   });
+  registerConfigRoutes(c.resolve(TOKENS.Router), {
+    config: live,
+    plugins: { details: pluginDetails, restart: (id) => plugins.restart(id) },
+    record: (type, message, data) => events.record('core', { type, message, data }),
+    trustProxy: v.http.trustProxy,
+  });
   bridgeStreamEvents((l) => hub.onEvent(l), events);
   registerPanelRoutes(c.resolve(TOKENS.Router), join(build.packageRoot, 'dist', 'appliance', 'panel'));
   registerCoreHealthChecks(health, { db, plugins });
@@ -258,6 +276,35 @@ export function composeAppliance(opts: RootOptions): {
 }
 
 export type { BuildInfo };
+
+/**
+ * The configuration the API reads and changes: loaded again with the settings layer on each change
+ * (files and environment as at start), saved through SettingsRepository, offered to running plugins.
+ */
+function runtimeConfig(initial: LoadedConfig, opts: RootOptions, db: SqliteDatabase, settings: SettingsRepository, plugins: () => PluginHost): RuntimeConfig {
+  return new RuntimeConfig({
+    initial,
+    load: (tree) => loadConfig({ cwd: opts.cwd, env: opts.env, settings: tree }),
+    readSettings: () => settings.all(),
+    saveSettings: (changes) =>
+      db.transaction(() => {
+        for (const [key, value] of changes) {
+          if (value === null) settings.delete(key);
+          else settings.set(key, value);
+        }
+      })(),
+    pluginSchemas: () => {
+      const host = plugins();
+      const out: Record<string, Record<string, unknown>> = {};
+      for (const p of host.list()) {
+        const m = host.manifest(p.id);
+        if (m) out[p.id] = m.configSchema;
+      }
+      return out;
+    },
+    reconfigurePlugin: (id, next, previous) => plugins().reconfigure(id, next, previous),
+  });
+}
 
 /**
  * The API and panel may not disable the auth plugin that provides the box's only running auth provider:
