@@ -68,6 +68,11 @@ export class StreamGate {
     this.d.publishAuth = mode;
   }
 
+  /** The publish policy in effect. */
+  get publishAuth(): 'key' | 'open' {
+    return this.d.publishAuth;
+  }
+
   authenticate(c: StreamCredentials): Principal {
     const ip = hostOf(c.remote);
     const path = `${c.app}/${c.name}`;

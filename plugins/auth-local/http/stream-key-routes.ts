@@ -52,7 +52,7 @@ export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, de
   };
   const withKey = (c: Context, info: StreamKeyInfo, key: string) => ({ ...info, key, publish: publishInfo(c, info, key) });
 
-  http.route('GET', '/api/v1/stream-keys', (c) => c.json({ items: s.streamKeys.list(), publishAuth: s.config.publishAuth }), read);
+  http.route('GET', '/api/v1/stream-keys', (c) => c.json({ items: s.streamKeys.list(), publishAuth: s.gate.publishAuth }), read);
 
   http.route(
     'POST',
