@@ -12,6 +12,8 @@ import { HealthRegistry } from '../core/health/health-registry.js';
 import { registerCoreRoutes } from '../core/http/core-routes.js';
 import { registerConfigRoutes } from '../core/http/config-routes.js';
 import { RuntimeConfig } from '../core/config/runtime-config.js';
+import type { ConnectionGuard } from '../core/net/connection-guard.js';
+import { HTTP_GUARD_SHARE, liveCoreConfig, type LiveCoreApplier } from './live-core-config.js';
 import { PolicyTable } from '../core/http/access-policy.js';
 import { createHttpApp } from '../core/http/http-app.js';
 import { HttpMetrics } from '../core/http/http-metrics.js';
@@ -123,7 +125,15 @@ export function composeAppliance(opts: RootOptions): {
   c.register('ListenerBook', { useValue: new ListenerBook() });
   c.register('BoxNames', { useValue: new BoxNames({ publicNames: v.http.publicNames }) });
   c.register('SystemdNotifier', { useValue: new SystemdNotifier(opts.env, log.child('systemd')) });
-  c.register('RuntimeConfig', once((k) => runtimeConfig(config, opts, db, settingsRepo, () => k.resolve<PluginHost>(TOKENS.PluginHost))));
+  c.register('RuntimeConfig', once((k) => {
+    const liveCore = liveCoreConfig({
+      hub: k.resolve(TOKENS.StreamHub),
+      rateLimits: k.resolve('HttpRateLimits'),
+      httpGuard: k.resolve('HttpGuard'),
+      guards: k.resolve('ListenerGuards'),
+    });
+    return runtimeConfig(config, opts, db, settingsRepo, () => k.resolve<PluginHost>(TOKENS.PluginHost), liveCore);
+  }));
   c.register(TOKENS.StreamHub, once(() => new StreamHub(v.streams, log.child('streams'))));
   c.register(TOKENS.HealthRegistry, once(() => new HealthRegistry()));
   c.register(TOKENS.MetricsRegistry, once(() => new MetricsRegistry()));
@@ -138,10 +148,13 @@ export function composeAppliance(opts: RootOptions): {
   c.register(TOKENS.HttpApp, once((k) =>
     createHttpApp({ bodyLimitBytes: v.http.bodyLimitBytes, log: log.child('http'), metrics: new HttpMetrics(k.resolve(TOKENS.MetricsRegistry)) }),
   ));
-  c.register(TOKENS.Router, once((k) => {
+  c.register('HttpRateLimits', once((k) => {
     const metrics = k.resolve<MetricsRegistry>(TOKENS.MetricsRegistry);
     const rejected = metrics.counter({ name: 'xlive_rate_limit_rejections_total', help: 'Requests refused by a rate limit', labelNames: ['bucket'] as const });
-    const limits = new HttpRateLimits({ ...v.http.rateLimits, trustProxy: v.http.trustProxy, onReject: (bucket) => rejected.inc({ bucket }) });
+    return new HttpRateLimits({ ...v.http.rateLimits, trustProxy: v.http.trustProxy, onReject: (bucket) => rejected.inc({ bucket }) });
+  }));
+  c.register(TOKENS.Router, once((k) => {
+    const limits = k.resolve<HttpRateLimits>('HttpRateLimits');
     const hostCheck = new HostCheck(k.resolve<BoxNames>('BoxNames'), v.http.trustProxy);
     return new SecuredRouter(k.resolve(TOKENS.HttpApp), new PolicyTable(), k.resolve(TOKENS.AuthRegistry), limits, v.http.trustProxy, hostCheck);
   }));
@@ -164,13 +177,14 @@ export function composeAppliance(opts: RootOptions): {
     guards.registerMetrics(metrics);
     return guards;
   }));
+  // HTTP claims its descriptors first, at most 3/4 of them, so plugin listeners keep some.
+  c.register('HttpGuard', once((k) => k.resolve<ListenerGuards>('ListenerGuards').create('http', v.connections.http, HTTP_GUARD_SHARE)));
   c.register(TOKENS.HttpServer, once((k) =>
     new HttpServer(k.resolve(TOKENS.HttpApp), k.resolve(TOKENS.RouteTable), {
       host: v.http.host,
       port: v.http.port,
       requestTimeoutMs: v.http.requestTimeoutMs,
-      // HTTP claims its descriptors first, at most 3/4 of them, so plugin listeners keep some.
-      guard: k.resolve<ListenerGuards>('ListenerGuards').create('http', v.connections.http, 0.75),
+      guard: k.resolve<ConnectionGuard>('HttpGuard'),
       priorityPaths: ['/healthz', '/readyz', '/api/v1/session', '/api/v1/setup'],
     }, log.child('http')),
   ));
@@ -281,9 +295,10 @@ export type { BuildInfo };
  * The configuration the API reads and changes: loaded again with the settings layer on each change
  * (files and environment as at start), saved through SettingsRepository, offered to running plugins.
  */
-function runtimeConfig(initial: LoadedConfig, opts: RootOptions, db: SqliteDatabase, settings: SettingsRepository, plugins: () => PluginHost): RuntimeConfig {
+function runtimeConfig(initial: LoadedConfig, opts: RootOptions, db: SqliteDatabase, settings: SettingsRepository, plugins: () => PluginHost, applyCore: LiveCoreApplier): RuntimeConfig {
   return new RuntimeConfig({
     initial,
+    applyCore,
     load: (tree) => loadConfig({ cwd: opts.cwd, env: opts.env, settings: tree }),
     readSettings: () => settings.all(),
     saveSettings: (changes) =>

@@ -13,6 +13,7 @@ import { type ConfigTree, deepClone, isPlainObject, leaves, setPath } from './ke
 import type { ConfigLayerInfo, LoadedConfig } from './loaded-config.js';
 import { SETTINGS_ORIGIN } from './config-loader.js';
 import { redactKey, redactValue } from './redact-config.js';
+import { changedConfigKeys } from '../sdk/config-change.js';
 import type { SchemaNode } from './schema-keys.js';
 
 export type Applied = 'live' | 'restart';
@@ -41,6 +42,11 @@ export interface RuntimeConfigDeps {
    * a coded error refusing the section.
    */
   reconfigurePlugin(id: string, next: Section, previous: Section): Promise<readonly string[] | undefined>;
+  /**
+   * Apply the changed core keys (dotted leaves) that a running box can take; returns those applied.
+   * May throw ConfigError (before changing anything) for values the schema cannot rule out.
+   */
+  applyCore?(next: LoadedConfig['values'], changed: readonly string[]): readonly string[];
 }
 
 export interface ConfigEntryView {
@@ -73,6 +79,8 @@ export interface ConfigChange {
 export class RuntimeConfig {
   private cur: LoadedConfig;
   private readonly pending = new Set<string>();
+  /** Core leaves applied live since start: what runs is what the configuration says. */
+  private readonly liveCore = new Set<string>();
 
   constructor(private readonly deps: RuntimeConfigDeps) {
     this.cur = deps.initial;
@@ -142,7 +150,14 @@ export class RuntimeConfig {
       }
       sections.set(id, { next: section, prev: this.sectionOf(this.cur, id) });
     }
-    // Offer running plugins their section before saving: a plugin that refuses it undoes the change.
+    // Apply to the core, then offer running plugins their section, before saving: a refusal undoes the change.
+    const coreChanged = changedConfigKeys(withoutPlugins(this.cur.values), withoutPlugins(next.values));
+    let liveCore: readonly string[] = [];
+    try {
+      if (coreChanged.length > 0 && this.deps.applyCore) liveCore = this.deps.applyCore(next.values, coreChanged);
+    } catch (err) {
+      throw asValidation(err);
+    }
     const restartKeys = new Map<string, ReadonlySet<string> | 'all'>();
     const offered: string[] = [];
     try {
@@ -153,15 +168,19 @@ export class RuntimeConfig {
       }
     } catch (err) {
       for (const id of offered) await this.deps.reconfigurePlugin(id, sections.get(id)!.prev, sections.get(id)!.next).catch(() => undefined);
+      if (liveCore.length > 0) this.deps.applyCore?.(this.cur.values, liveCore);
       throw asValidation(err);
     }
     this.deps.saveSettings(keys.map((k) => [k, changes[k]] as const));
+    for (const k of liveCore) this.liveCore.add(k);
+    // A restart-only core key waits for a restart while it differs from the value the box started with.
+    const sinceStart = changedConfigKeys(withoutPlugins(this.deps.initial.values), withoutPlugins(next.values));
     this.cur = next;
     this.resolvePlugins(next);
     return keys.map((key) => {
-      const applied = appliedOf(key, restartKeys);
+      const applied = key.startsWith('plugins.') ? appliedOf(key, restartKeys) : coreApplied(key, sinceStart, this.liveCore);
       if (applied === 'restart') this.pending.add(key);
-      else this.pending.delete(key);
+      else for (const k of [...this.pending]) if (related(k, key)) this.pending.delete(k);
       const value = key.startsWith('plugins.') ? pluginValue(sections, key) : valueAt(next.values, key);
       return { key: redactKey(key), value: redactValue(key, value), layer: layerOf(next.origin(key)), applied };
     });
@@ -253,10 +272,21 @@ function declared(schema: SchemaNode, segs: readonly string[]): boolean {
   return true;
 }
 
+/** Remove the key at `segs`, and parents it leaves empty (an empty object would still be a settings leaf). */
 function removePath(tree: ConfigTree, segs: readonly string[]): void {
+  const parents: ConfigTree[] = [];
   let cur: unknown = tree;
-  for (const s of segs.slice(0, -1)) cur = isPlainObject(cur) ? cur[s] : undefined;
-  if (isPlainObject(cur)) delete cur[segs[segs.length - 1]!];
+  for (const s of segs.slice(0, -1)) {
+    if (!isPlainObject(cur)) return;
+    parents.push(cur);
+    cur = cur[s];
+  }
+  if (!isPlainObject(cur)) return;
+  delete cur[segs[segs.length - 1]!];
+  for (let k = parents.length - 1; k >= 0 && Object.keys(cur as ConfigTree).length === 0; k--) {
+    delete parents[k]![segs[k]!];
+    cur = parents[k];
+  }
 }
 
 function valueAt(tree: unknown, key: string): unknown {
@@ -271,8 +301,25 @@ function pluginValue(sections: Map<string, { next: Section }>, key: string): unk
   return rest.length === 0 ? section : valueAt(section, rest.join('.'));
 }
 
+function withoutPlugins(values: LoadedConfig['values']): Record<string, unknown> {
+  const { plugins: _plugins, ...core } = values;
+  return core;
+}
+
+/** `a` is `b`, or one is below the other. */
+function related(a: string, b: string): boolean {
+  return a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
+}
+
+/**
+ * A core key is in effect (`live`) when every leaf under it that differs from the value the box
+ * started with was applied live; otherwise it waits for a restart.
+ */
+function coreApplied(key: string, sinceStart: readonly string[], live: ReadonlySet<string>): Applied {
+  return sinceStart.filter((c) => related(c, key)).every((c) => live.has(c)) ? 'live' : 'restart';
+}
+
 function appliedOf(key: string, restartKeys: Map<string, ReadonlySet<string> | 'all'>): Applied {
-  if (!key.startsWith('plugins.')) return 'restart';
   const [, id, ...rest] = key.split('.');
   const r = restartKeys.get(id!);
   if (r === undefined || r === 'all') return 'restart';

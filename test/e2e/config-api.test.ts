@@ -77,6 +77,43 @@ describe('remote configuration API', () => {
     assert.equal(anon.headers.get('content-type'), 'application/problem+json');
   });
 
+  it('core keys: API rate limits and stream limits apply live, the others at the next restart', async () => {
+    const fresh = (await makeToken(app.httpUrl, admin, ['system:read'])).token;
+    const r = await call<{ changes: Change[]; pendingRestart: string[] }>(app.httpUrl, 'PATCH', '/api/v1/config', { token: adminToken }, {
+      'http.rateLimits.apiPerTokenPerMinute': 40,
+      'streams.takeover': true,
+      'http.requestTimeoutMs': 20_000,
+    });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual(r.body.changes, [
+      { key: 'http.rateLimits.apiPerTokenPerMinute', value: 40, layer: 'settings', applied: 'live' },
+      { key: 'streams.takeover', value: true, layer: 'settings', applied: 'live' },
+      { key: 'http.requestTimeoutMs', value: 20_000, layer: 'settings', applied: 'restart' },
+    ]);
+    assert.deepEqual(r.body.pendingRestart, ['http.requestTimeoutMs']);
+    const statuses: number[] = [];
+    for (let i = 0; i < 41; i++) statuses.push((await call(app.httpUrl, 'GET', '/api/v1/version', { token: fresh })).status);
+    assert.equal(statuses.filter((x) => x === 200).length, 40);
+    assert.equal(statuses[40], 429, 'the 41st request of the minute is over the new limit');
+    const back = await call<{ changes: Change[]; pendingRestart: string[] }>(app.httpUrl, 'PATCH', '/api/v1/config', { token: adminToken }, {
+      'http.rateLimits.apiPerTokenPerMinute': null,
+      'streams.takeover': null,
+      'http.requestTimeoutMs': null,
+    });
+    assert.equal(back.status, 200, JSON.stringify(back.body));
+    assert.deepEqual(back.body.changes.map((c) => [c.key, c.layer, c.applied]), [
+      ['http.rateLimits.apiPerTokenPerMinute', 'defaults', 'live'],
+      ['streams.takeover', 'defaults', 'live'],
+      ['http.requestTimeoutMs', 'defaults', 'live'],
+    ]);
+    assert.deepEqual(back.body.pendingRestart, []);
+    assert.equal((await call(app.httpUrl, 'GET', '/api/v1/version', { token: fresh })).status, 200, 'the default limit is back');
+    const caps = await call(app.httpUrl, 'PATCH', '/api/v1/config', { token: adminToken }, { 'connections.http.maxIdleTotal': 5000 });
+    assert.equal(caps.status, 400, 'caps the schema cannot rule out are still checked before saving');
+    assert.equal(caps.body['key'], 'connections.http');
+    assert.match(String(caps.body['detail']), /maxIdleTotal \(5000\) \+ reserved/);
+  });
+
   it('a webhook secret set through the API is never shown', async () => {
     const r = await call<{ changes: Change[] }>(app.httpUrl, 'PATCH', '/api/v1/config', { token: adminToken }, { 'plugins.webhooks.secret': 'hunter2-very-secret' });
     assert.equal(r.status, 200, JSON.stringify(r.body));
