@@ -199,6 +199,8 @@ export class RuntimeConfig {
       throw new ValidationError(`send 1 to ${MAX_CHANGED_KEYS} keys, got ${keys.length}`, { details: { keys: keys.length } });
     }
     const schemas = this.deps.pluginSchemas();
+    // Plugin keys set by the environment are known once their section is resolved (disabled plugins too).
+    this.resolvePlugins(this.cur);
     const locked: Array<{ key: string; lockedBy: string }> = [];
     for (const key of keys) {
       const segs = key.split('.');
