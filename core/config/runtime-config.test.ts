@@ -143,6 +143,14 @@ describe('RuntimeConfig', () => {
     assert.deepEqual(h.rc.view().pendingRestart, []);
   });
 
+  it('concurrent changes run one after the other: neither is lost', async () => {
+    const h = harness({ plugin: async () => new Promise<string[]>((r) => setTimeout(() => r([]), 20)) });
+    await Promise.all([h.rc.change({ 'plugins.hls.windowSize': 3 }), h.rc.change({ 'log.format': 'json' })]);
+    assert.equal(h.rc.current().values.log.format, 'json');
+    assert.equal(h.rc.current().origin('plugins.hls.windowSize'), 'settings');
+    assert.deepEqual(h.saved, { plugins: { hls: { windowSize: 3 } }, log: { format: 'json' } });
+  });
+
   it('keys the plugin names cannot apply live are restart; secrets are redacted in results and the view', async () => {
     const h = harness({ plugin: async () => ['storage'] });
     const done = await h.rc.change({ 'plugins.hls.storage': 'other', 'plugins.hls.apiToken': 's3cret' });

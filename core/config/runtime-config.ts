@@ -81,6 +81,7 @@ export class RuntimeConfig {
   private readonly pending = new Set<string>();
   /** Core leaves applied live since start: what runs is what the configuration says. */
   private readonly liveCore = new Set<string>();
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: RuntimeConfigDeps) {
     this.cur = deps.initial;
@@ -124,7 +125,14 @@ export class RuntimeConfig {
    * layer, so the layer below shows through). All or nothing: an unknown key or invalid value is a
    * ValidationError (400), a locked key a ConfigLockedError (409), and nothing is saved then.
    */
-  async change(changes: Record<string, unknown>): Promise<ConfigChange[]> {
+  change(changes: Record<string, unknown>): Promise<ConfigChange[]> {
+    // One change at a time: each starts from the configuration the previous one left.
+    const run = this.queue.then(() => this.changeNow(changes));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async changeNow(changes: Record<string, unknown>): Promise<ConfigChange[]> {
     const keys = this.checkKeys(changes);
     const settings = deepClone(this.deps.readSettings()) as ConfigTree;
     for (const key of keys) {
