@@ -195,7 +195,8 @@ const RESTART_DOC: RouteDoc = {
   summary: 'Restart a plugin in place with its current config',
   description:
     'Stops the plugin (its listeners, timers, readers, checks and metrics are released), sets it up and starts it again. ' +
-    'PLUGIN_RESTART_UNSUPPORTED (409) for plugins that serve HTTP routes, provide storage or authentication, have running dependants, ' +
+    'HTTP routes stay mounted and call the new instance (it must register the same ones). ' +
+    'PLUGIN_RESTART_UNSUPPORTED (409) for plugins that provide storage or authentication, have running dependants, ' +
     'or were not enabled at start: restart the service for those.',
   tags: ['plugins'],
   params: ID_PARAM,

@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { describeError, isXliveError, PluginError, type PluginErrorCode } from '../errors/xlive-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { PluginDefinition, PluginInstance, PluginManifest, PluginKind } from '../sdk/plugin.js';
+import { RouteTable } from '../http/route-table.js';
 import { dependencyOrder } from './dependency-order.js';
 import { apiCompatible } from './manifest.js';
 import { buildPluginContext, type BuiltContext, type ContextServices } from './plugin-context-factory.js';
@@ -193,7 +194,18 @@ export class PluginHost {
     try {
       if (rec.state === 'running') await this.stopOne(rec, false);
       Object.assign(rec, { state: 'loaded', error: undefined, def: undefined, instance: undefined, built: undefined, scope: undefined, stopping: false, pendingFault: undefined });
-      await this.setUp(rec, m, false);
+      // Its routes are registered aside, then swapped into the mounted ones (same set, or refused).
+      const staged = new RouteTable();
+      await this.setUp(rec, m, false, { ...this.deps.services, routes: staged });
+      if (rec.state === 'loaded') {
+        try {
+          this.deps.services.routes.replaceOwner(id, staged);
+        } catch (err) {
+          this.fail(rec, asPluginError(err, 'PLUGIN_RESTART_UNSUPPORTED', `plugin ${id} cannot be restarted in place`));
+          rec.built?.release();
+          await rec.scope?.dispose?.();
+        }
+      }
       if (!this.order.includes(rec) && rec.def) this.order.push(rec);
       if (rec.state === 'loaded') await this.startOne(rec, m);
       if (rec.state === 'running') this.deps.log.info(`restarted ${id}`);
@@ -205,14 +217,14 @@ export class PluginHost {
   }
 
   /**
-   * Why plugin `id` cannot be restarted in place, or undefined. HTTP routes and upgrades are mounted
-   * once, before the server listens (the router cannot add or drop them later); the storage and auth
-   * registries keep the provider registered first; running dependants hold on to what it gave them.
+   * Why plugin `id` cannot be restarted in place, or undefined. The storage and auth registries keep
+   * the provider registered first; running dependants hold on to what it gave them. (HTTP routes are
+   * mounted once, before the server listens: a restarted plugin must register the same ones again,
+   * see `RouteTable.replaceOwner`, else it ends failed with PLUGIN_RESTART_UNSUPPORTED.)
    */
   private restartBlocker(rec: PluginRecord, m: PluginManifest): string | undefined {
     if (this.restarting.has(rec.id)) return 'a restart of it is under way';
     if (!rec.enabled) return 'it was not enabled when the box started';
-    if (m.permissions.some((p) => p === 'http' || p === 'http:mount' || p === 'http:public')) return 'it serves HTTP routes, which are mounted once when the box starts';
     if (m.permissions.includes('storage:provide')) return 'it provides storage, and the storage registry keeps the provider registered first';
     if (m.permissions.includes('auth:provide')) return 'it provides authentication, and the auth registry keeps the provider registered first';
     const dependants = this.runningDependants(rec.id).map((d) => d.id);
@@ -301,7 +313,7 @@ export class PluginHost {
     for (const dep of dependants) await this.stopOne(dep, true);
   }
 
-  private async setUp(rec: PluginRecord, m: PluginManifest, claimMounts = true): Promise<void> {
+  private async setUp(rec: PluginRecord, m: PluginManifest, claimMounts = true, services = this.deps.services): Promise<void> {
     let config: Readonly<Record<string, unknown>>;
     try {
       config = this.deps.pluginConfig(m.id, m.configSchema);
@@ -325,7 +337,7 @@ export class PluginHost {
     }
     rec.def = def as PluginDefinition<Record<string, unknown>>;
     const faults = this.deps.faults?.forPlugin(m.id, (err) => queueMicrotask(() => void this.faulted(m.id, err)));
-    const built = buildPluginContext(m, config, this.deps.services, () => rec.state === 'running', faults);
+    const built = buildPluginContext(m, config, services, () => rec.state === 'running', faults);
     rec.built = built;
     rec.scope = this.deps.createScope?.(m.id, built.ctx);
     try {

@@ -303,11 +303,22 @@ describe('remote configuration API', () => {
     assert.equal((await call(app.httpUrl, 'GET', '/api/v1/stream-keys', admin)).body['publishAuth'], 'key');
     const key = await call<{ publish: { urlWithQuery: string } }>(app.httpUrl, 'POST', '/api/v1/stream-keys', admin, { path: 'live/again' });
     assert.equal(key.status, 201, JSON.stringify(key.body));
+    const rtmpPort = /:(\d+)\//.exec(key.body.publish.urlWithQuery.slice(7))![1]!;
+    const hlsKey = await call<{ key: string }>(app.httpUrl, 'POST', '/api/v1/stream-keys', admin, { path: 'live/hls-again' });
+    const streamKey = hlsKey.body.key;
     const again = startPublisher(key.body.publish.urlWithQuery.replace(/^rtmp:\/\/[^:/]+:/, 'rtmp://127.0.0.1:'), 20);
     peers.push(again);
     await waitUntil('a publish through the restarted rtmp plugin', async () => (await call(app.httpUrl, 'GET', '/api/v1/streams/live/again', admin)).status === 200, 20_000, 250);
     await again.stop();
-    for (const [id, why] of [['hls', /HTTP routes/], ['storage-local', /provides storage/], ['auth-local', /HTTP routes|authentication/]] as const) {
+    // hls serves routes: they were mounted once and now call the new instance's handlers.
+    const hls = await call(app.httpUrl, 'POST', '/api/v1/plugins/hls/restart', { token: pluginsAdmin });
+    assert.equal(hls.status, 200, JSON.stringify(hls.body));
+    assert.equal(hls.body['state'], 'running');
+    const pub = startPublisher(`${app.rtmpUrl.replace(/:\d+$/, '')}:${rtmpPort}/live/hls-again?key=${streamKey}`, 20);
+    peers.push(pub);
+    await waitUntil('HLS from the restarted hls plugin', async () => (await fetch(`${app.httpUrl}/hls/live/hls-again/index.m3u8`)).status === 200, 20_000, 250);
+    await pub.stop();
+    for (const [id, why] of [['storage-local', /provides storage/], ['auth-local', /authentication/]] as const) {
       const no = await call(app.httpUrl, 'POST', `/api/v1/plugins/${id}/restart`, { token: pluginsAdmin });
       assert.equal(no.status, 409, id);
       assert.equal(no.headers.get('content-type'), 'application/problem+json');
