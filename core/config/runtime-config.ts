@@ -9,14 +9,15 @@
  */
 import { ConfigError, ConfigLockedError, ValidationError } from '../errors/xlive-error.js';
 import { CONSOLE_ONLY_KEYS, CONSOLE_ONLY_PATHS, PATH_KEYS, coreSchema } from './core-schema.js';
-import { type ConfigTree, deepClone, isPlainObject, leaves, setPath } from './key-path.js';
+import { type Applied, coreApplied, pluginApplied, related } from './change-outcome.js';
+import { type ConfigTree, deepClone, isPlainObject, leaves, removePath, setPath, valueAt } from './key-path.js';
 import type { ConfigLayerInfo, LoadedConfig } from './loaded-config.js';
 import { SETTINGS_ORIGIN } from './config-loader.js';
 import { redactKey, redactValue } from './redact-config.js';
 import { changedConfigKeys } from '../sdk/config-change.js';
 import type { SchemaNode } from './schema-keys.js';
 
-export type Applied = 'live' | 'restart';
+export type { Applied } from './change-outcome.js';
 
 /** One segment of a key the settings table stores (SettingsRepository). */
 const SETTING_SEGMENT = /^[A-Za-z0-9_-]+$/;
@@ -186,7 +187,7 @@ export class RuntimeConfig {
     this.cur = next;
     this.resolvePlugins(next);
     return keys.map((key) => {
-      const applied = key.startsWith('plugins.') ? appliedOf(key, restartKeys) : coreApplied(key, sinceStart, this.liveCore);
+      const applied = key.startsWith('plugins.') ? pluginApplied(key, restartKeys) : coreApplied(key, sinceStart, this.liveCore);
       if (applied === 'restart') this.pending.add(key);
       else for (const k of [...this.pending]) if (related(k, key)) this.pending.delete(k);
       const value = key.startsWith('plugins.') ? pluginValue(sections, key) : valueAt(next.values, key);
@@ -282,29 +283,6 @@ function declared(schema: SchemaNode, segs: readonly string[]): boolean {
   return true;
 }
 
-/** Remove the key at `segs`, and parents it leaves empty (an empty object would still be a settings leaf). */
-function removePath(tree: ConfigTree, segs: readonly string[]): void {
-  const parents: ConfigTree[] = [];
-  let cur: unknown = tree;
-  for (const s of segs.slice(0, -1)) {
-    if (!isPlainObject(cur)) return;
-    parents.push(cur);
-    cur = cur[s];
-  }
-  if (!isPlainObject(cur)) return;
-  delete cur[segs[segs.length - 1]!];
-  for (let k = parents.length - 1; k >= 0 && Object.keys(cur as ConfigTree).length === 0; k--) {
-    delete parents[k]![segs[k]!];
-    cur = parents[k];
-  }
-}
-
-function valueAt(tree: unknown, key: string): unknown {
-  let cur = tree;
-  for (const s of key.split('.')) cur = isPlainObject(cur) ? cur[s] : undefined;
-  return cur;
-}
-
 function pluginValue(sections: Map<string, { next: Section }>, key: string): unknown {
   const [, id, ...rest] = key.split('.');
   const section = sections.get(id!)?.next;
@@ -314,28 +292,6 @@ function pluginValue(sections: Map<string, { next: Section }>, key: string): unk
 function withoutPlugins(values: LoadedConfig['values']): Record<string, unknown> {
   const { plugins: _plugins, ...core } = values;
   return core;
-}
-
-/** `a` is `b`, or one is below the other. */
-function related(a: string, b: string): boolean {
-  return a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
-}
-
-/**
- * A core key is in effect (`live`) when every leaf under it that differs from the value the box
- * started with was applied live; otherwise it waits for a restart.
- */
-function coreApplied(key: string, sinceStart: readonly string[], live: ReadonlySet<string>): Applied {
-  return sinceStart.filter((c) => related(c, key)).every((c) => live.has(c)) ? 'live' : 'restart';
-}
-
-function appliedOf(key: string, restartKeys: Map<string, ReadonlySet<string> | 'all'>): Applied {
-  const [, id, ...rest] = key.split('.');
-  const r = restartKeys.get(id!);
-  if (r === undefined || r === 'all') return 'restart';
-  const rel = rest.join('.');
-  for (const k of r) if (rel === '' || k === rel || k.startsWith(`${rel}.`) || rel.startsWith(`${k}.`)) return 'restart';
-  return 'live';
 }
 
 /** A config error of the candidate is the caller's: 400 naming the key, the value and the rule. */
