@@ -27,7 +27,7 @@ export interface ConfigRouteDeps {
   trustProxy: boolean;
 }
 
-const ID_PARAM = { id: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', description: 'Plugin id' } };
+const ID_PARAM = { id: { type: 'string', minLength: 1, maxLength: 214, description: 'Plugin id' } };
 const ANY_OBJECT: JsonSchema = { type: 'object' };
 const CHANGE_RESULT: JsonSchema = {
   type: 'object',

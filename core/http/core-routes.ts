@@ -117,7 +117,7 @@ const PLUGIN_STATUS_DOC = {
     configError: { type: ['string', 'null'] },
   },
 };
-const PLUGIN_ID_PARAM = { id: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' } };
+const PLUGIN_ID_PARAM = { id: { type: 'string', minLength: 1, maxLength: 214, description: 'Plugin id' } };
 const PLUGIN_GET_DOC: RouteDoc = {
   summary: 'One plugin: state, whether it runs now and after a restart, its config schema and current config',
   tags: ['plugins'],
