@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
+import { runCli, startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
 import { startPublisher, type Peer } from '../helpers/media-peers.js';
 import { waitUntil } from '../helpers/wait.js';
 import { call, makeToken, signIn, type Creds } from '../../plugins/auth-local/testing/http-client.js';
@@ -234,6 +234,21 @@ describe('remote configuration API', () => {
     assert.equal([...playlist.matchAll(/#EXTINF:/g)].length, 3);
     assert.equal(app.child.pid, pid);
     assert.equal(app.child.exitCode, null, 'the box did not restart');
+  });
+
+  it('GET /api/v1/config lists what `xlive config check` prints: the same keys from the same layers', async () => {
+    const env = { ...ENV, XLIVE_DATA_DIR: app.dataDir, XLIVE_HTTP_HOST: '127.0.0.1', XLIVE_HTTP_PORT: '0', XLIVE_RTMP_HOST: '127.0.0.1', XLIVE_RTMP_PORT: '0', XLIVE_LOG_LEVEL: 'info' };
+    const check = await runCli(['config', 'check'], env, app.dataDir);
+    assert.equal(check.code, 0, check.stderr);
+    const printed = new Map<string, string>();
+    for (const line of check.stdout.split('\n')) {
+      const m = /^(\S+) = .*?\s+\((.+)\)$/.exec(line);
+      if (m) printed.set(m[1]!, m[2]!);
+    }
+    const listed = new Map((await entries()).entries.map((e) => [e.key, e.origin]));
+    assert.ok(printed.size > 50, `${printed.size} lines`);
+    assert.deepEqual(listed, printed);
+    assert.equal(printed.get('plugins.hls.windowSize'), 'settings', 'the value saved through the API');
   });
 
   it('plugins: GET shows configSchema and config; PUT replaces and PATCH merges, validated; env keys locked', async () => {
