@@ -10,6 +10,10 @@ import { TOKENS, type BuildInfo } from '../core/container/tokens.js';
 import { ConflictError } from '../core/errors/xlive-error.js';
 import { HealthRegistry } from '../core/health/health-registry.js';
 import { registerCoreRoutes } from '../core/http/core-routes.js';
+import { registerConfigRoutes } from '../core/http/config-routes.js';
+import { RuntimeConfig } from '../core/config/runtime-config.js';
+import type { ConnectionGuard } from '../core/net/connection-guard.js';
+import { HTTP_GUARD_SHARE, liveCoreConfig, type LiveCoreApplier } from './live-core-config.js';
 import { PolicyTable } from '../core/http/access-policy.js';
 import { createHttpApp } from '../core/http/http-app.js';
 import { HttpMetrics } from '../core/http/http-metrics.js';
@@ -111,7 +115,8 @@ export function composeAppliance(opts: RootOptions): {
   const logRing = opts.logRing ?? new LogRing({ maxLines: first.values.log.ringLines, maxBytes: first.values.log.ringBytes });
   const bootLog = createLogger(first.values, logRing);
   const { db, migrator } = openStateDatabase(first.values, bootLog);
-  const config = loadConfig({ cwd: opts.cwd, env: opts.env, settings: new SettingsRepository(db).all() });
+  const settingsRepo = new SettingsRepository(db);
+  const config = loadConfig({ cwd: opts.cwd, env: opts.env, settings: settingsRepo.all() });
   logRing.configure({ maxLines: config.values.log.ringLines, maxBytes: config.values.log.ringBytes });
   const log = createLogger(config.values, logRing);
   const build = readBuildInfo();
@@ -136,6 +141,15 @@ export function composeAppliance(opts: RootOptions): {
   c.register('LogRing', { useValue: logRing });
   c.register('BoxNames', { useValue: new BoxNames({ publicNames: v.http.publicNames }) });
   c.register('SystemdNotifier', { useValue: new SystemdNotifier(opts.env, log.child('systemd')) });
+  c.register('RuntimeConfig', once((k) => {
+    const liveCore = liveCoreConfig({
+      hub: k.resolve(TOKENS.StreamHub),
+      rateLimits: k.resolve('HttpRateLimits'),
+      httpGuard: k.resolve('HttpGuard'),
+      guards: k.resolve('ListenerGuards'),
+    });
+    return runtimeConfig(config, opts, db, settingsRepo, () => k.resolve<PluginHost>(TOKENS.PluginHost), liveCore);
+  }));
   c.register(TOKENS.StreamHub, once(() => new StreamHub(v.streams, log.child('streams'))));
   c.register(TOKENS.HealthRegistry, once(() => new HealthRegistry()));
   c.register(TOKENS.MetricsRegistry, once(() => new MetricsRegistry()));
@@ -158,10 +172,13 @@ export function composeAppliance(opts: RootOptions): {
       allowedMethods: (path) => k.resolve<SecuredRouter>(TOKENS.Router).allowedMethods(path),
     }),
   ));
-  c.register(TOKENS.Router, once((k) => {
+  c.register('HttpRateLimits', once((k) => {
     const metrics = k.resolve<MetricsRegistry>(TOKENS.MetricsRegistry);
     const rejected = metrics.counter({ name: 'xlive_rate_limit_rejections_total', help: 'Requests refused by a rate limit', labelNames: ['bucket'] as const });
-    const limits = new HttpRateLimits({ ...v.http.rateLimits, trustProxy: v.http.trustProxy, onReject: (bucket) => rejected.inc({ bucket }) });
+    return new HttpRateLimits({ ...v.http.rateLimits, trustProxy: v.http.trustProxy, onReject: (bucket) => rejected.inc({ bucket }) });
+  }));
+  c.register(TOKENS.Router, once((k) => {
+    const limits = k.resolve<HttpRateLimits>('HttpRateLimits');
     const hostCheck = new HostCheck(k.resolve<BoxNames>('BoxNames'), v.http.trustProxy);
     return new SecuredRouter(k.resolve(TOKENS.HttpApp), new PolicyTable(), k.resolve(TOKENS.AuthRegistry), limits, v.http.trustProxy, hostCheck);
   }));
@@ -184,13 +201,14 @@ export function composeAppliance(opts: RootOptions): {
     guards.registerMetrics(metrics);
     return guards;
   }));
+  // HTTP claims its descriptors first, at most 3/4 of them, so plugin listeners keep some.
+  c.register('HttpGuard', once((k) => k.resolve<ListenerGuards>('ListenerGuards').create('http', v.connections.http, HTTP_GUARD_SHARE)));
   c.register(TOKENS.HttpServer, once((k) =>
     new HttpServer(k.resolve(TOKENS.HttpApp), k.resolve(TOKENS.RouteTable), {
       host: v.http.host,
       port: v.http.port,
       requestTimeoutMs: v.http.requestTimeoutMs,
-      // HTTP claims its descriptors first, at most 3/4 of them, so plugin listeners keep some.
-      guard: k.resolve<ListenerGuards>('ListenerGuards').create('http', v.connections.http, 0.75),
+      guard: k.resolve<ConnectionGuard>('HttpGuard'),
       priorityPaths: ['/healthz', '/readyz', '/api/v1/session', '/api/v1/setup'],
     }, log.child('http')),
   ));
@@ -219,7 +237,8 @@ export function composeAppliance(opts: RootOptions): {
       hostApiVersion: build.apiVersion,
       enablement: k.resolve<PluginEnablement>('PluginEnablement'),
       coreRoutePaths: () => k.resolve<SecuredRouter>(TOKENS.Router).policies.entries.filter((e) => e.owner === 'core').map((e) => e.path),
-      pluginConfig: (id, schema) => config.pluginSection(id, schema),
+      // The config in effect now (changed through the API): what a plugin restart sets the plugin up with.
+      pluginConfig: (id, schema) => k.resolve<RuntimeConfig>('RuntimeConfig').current().pluginSection(id, schema),
       startTimeoutMs: v.pluginHost.startTimeoutMs,
       stopTimeoutMs: v.pluginHost.stopTimeoutMs,
       log: log.child('plugins'),
@@ -262,10 +281,17 @@ export function composeAppliance(opts: RootOptions): {
   const enablement = c.resolve<PluginEnablement>('PluginEnablement');
   const auth = c.resolve<AuthRegistry>(TOKENS.AuthRegistry);
   const authAvailability = c.resolve<AuthAvailability>('AuthAvailability');
+  const live = c.resolve<RuntimeConfig>('RuntimeConfig');
+  const pluginDetails = (id: string) => {
+    const status = plugins.get(id);
+    if (!status) return undefined;
+    const { config: section, error } = live.pluginConfig(id);
+    return { ...status, configSchema: plugins.manifest(id)?.configSchema ?? null, config: section, configError: error };
+  };
   registerCoreRoutes(c.resolve(TOKENS.Router), {
     health,
     streams: hub,
-    plugins,
+    plugins: { list: () => plugins.list(), get: pluginDetails },
     events,
     version: build,
     trustProxy: v.http.trustProxy,
@@ -294,6 +320,12 @@ export function composeAppliance(opts: RootOptions): {
       log: log.child('system'),
     }),
   });
+  registerConfigRoutes(c.resolve(TOKENS.Router), {
+    config: live,
+    plugins: { details: pluginDetails, restart: (id) => plugins.restart(id) },
+    record: (type, message, data) => events.record('core', { type, message, data }),
+    trustProxy: v.http.trustProxy,
+  });
   bridgeStreamEvents((l) => hub.onEvent(l), events);
   const updates = c.resolve<UpdateService>('UpdateService');
   if (v.update.stateDir) c.resolve<BodyLimits>('BodyLimits').allow('POST', UPDATES_PATH, v.update.maxUploadBytes);
@@ -312,6 +344,36 @@ export type { BuildInfo };
 /** The newest core schema version this release knows (a backup from a newer one is refused). */
 export function newestCoreSchema(): number {
   return Math.max(0, ...CORE_MIGRATIONS.map((m) => m.version));
+}
+
+/**
+ * The configuration the API reads and changes: loaded again with the settings layer on each change
+ * (files and environment as at start), saved through SettingsRepository, offered to running plugins.
+ */
+function runtimeConfig(initial: LoadedConfig, opts: RootOptions, db: SqliteDatabase, settings: SettingsRepository, plugins: () => PluginHost, applyCore: LiveCoreApplier): RuntimeConfig {
+  return new RuntimeConfig({
+    initial,
+    applyCore,
+    load: (tree) => loadConfig({ cwd: opts.cwd, env: opts.env, settings: tree }),
+    readSettings: () => settings.all(),
+    saveSettings: (changes) =>
+      db.transaction(() => {
+        for (const [key, value] of changes) {
+          if (value === null) settings.delete(key);
+          else settings.set(key, value);
+        }
+      })(),
+    pluginSchemas: () => {
+      const host = plugins();
+      const out: Record<string, Record<string, unknown>> = {};
+      for (const p of host.list()) {
+        const m = host.manifest(p.id);
+        if (m) out[p.id] = m.configSchema;
+      }
+      return out;
+    },
+    reconfigurePlugin: (id, next, previous) => plugins().reconfigure(id, next, previous),
+  });
 }
 
 /**

@@ -50,9 +50,10 @@ export async function pluginsCommand(args: string[], io: CliIo): Promise<number>
       const enabled = enablement.isEnabled(m);
       const pending = enablement.consent(m).consentPending ? ' CONSENT PENDING (xlive plugins enable ' + m.id + ')' : '';
       const api = apiCompatible(m, build.apiVersion) ? '' : ` API MISMATCH (needs ${m.apiVersion}, host ${build.apiVersion})`;
-      return `${m.id.padEnd(20)} ${m.version.padEnd(9)} ${(enabled ? 'enabled' : 'disabled').padEnd(9)} ${m.source.padEnd(8)} ${m.kinds.join(',')}${api}${pending}`;
+      return `${m.id.padEnd(20)} ${m.version.padEnd(9)} ${(enabled ? 'enabled' : 'disabled').padEnd(10)} ${m.source.padEnd(8)} ${m.kinds.join(',')}${api}${pending}`;
     });
-    io.out.write(`${'ID'.padEnd(20)} ${'VERSION'.padEnd(9)} ${'STATE'.padEnd(9)} ${'SOURCE'.padEnd(8)} KINDS\n${rows.join('\n')}\n`);
+    // The same source as the API's `enabledAfterRestart` (PluginEnablement); what runs now is `enabled` there.
+    io.out.write(`${'ID'.padEnd(20)} ${'VERSION'.padEnd(9)} ${'NEXT-START'.padEnd(10)} ${'SOURCE'.padEnd(8)} KINDS\n${rows.join('\n')}\n`);
     for (const f of found.failures) io.out.write(`${f.id.padEnd(20)} invalid   ${f.error.code}: ${f.error.message}\n`);
     return 0;
   } finally {

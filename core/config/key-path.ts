@@ -54,6 +54,30 @@ export function setPath(tree: ConfigTree, path: readonly string[], value: unknow
   cur[path[path.length - 1]!] = value;
 }
 
+/** Remove the key at `segs`, and parents it leaves empty (an empty object would still be a settings leaf). */
+export function removePath(tree: ConfigTree, segs: readonly string[]): void {
+  const parents: ConfigTree[] = [];
+  let cur: unknown = tree;
+  for (const s of segs.slice(0, -1)) {
+    if (!isPlainObject(cur)) return;
+    parents.push(cur);
+    cur = cur[s];
+  }
+  if (!isPlainObject(cur)) return;
+  delete cur[segs[segs.length - 1]!];
+  for (let k = parents.length - 1; k >= 0 && Object.keys(cur as ConfigTree).length === 0; k--) {
+    delete parents[k]![segs[k]!];
+    cur = parents[k];
+  }
+}
+
+/** The value at dotted `key`, or undefined. */
+export function valueAt(tree: unknown, key: string): unknown {
+  let cur = tree;
+  for (const s of key.split('.')) cur = isPlainObject(cur) ? cur[s] : undefined;
+  return cur;
+}
+
 /** Every leaf (non-object value, or empty object) under `tree`, in insertion order, with its dotted path. */
 export function leaves(tree: ConfigTree, base = ''): Array<[string, unknown]> {
   const out: Array<[string, unknown]> = [];

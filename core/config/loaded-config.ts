@@ -30,6 +30,8 @@ export interface LoadedConfig {
   origin(keyPath: string): string;
   /** One line per leaf: `http.port = 8080   (env XLIVE_HTTP_PORT)`, core first, then plugin sections. */
   describe(): string;
+  /** The leaves `describe()` lists, as data: dotted key, value (not masked) and origin. */
+  entries(): ConfigEntry[];
   /**
    * Plugin `id`'s section: file and settings layers plus its env variables, validated against
    * `schema` (defaults applied), frozen. Throws ConfigError naming key, value and layer.
@@ -40,6 +42,14 @@ export interface LoadedConfig {
    * (id → config schema); call once plugins are discovered.
    */
   envWarnings(pluginSchemas: Readonly<Record<string, object>>): readonly string[];
+}
+
+/** One leaf of the effective configuration and the layer that set it. */
+export interface ConfigEntry {
+  key: string;
+  value: unknown;
+  /** `defaults`, `settings`, `local /etc/xlive/local.json`, `env XLIVE_HTTP_PORT`. */
+  origin: string;
 }
 
 export interface LoadedConfigParts {
@@ -80,6 +90,10 @@ export class LoadedConfigImpl implements LoadedConfig {
   }
 
   describe(): string {
+    return describeEntries(this.entries().map((e) => [e.key, e.value] as const), (key) => this.origin(key));
+  }
+
+  entries(): ConfigEntry[] {
     const { plugins, ...core } = this.values;
     const entries = leaves(core as ConfigTree);
     const ids = [...new Set([...Object.keys(plugins), ...this.resolved.keys()])].sort();
@@ -89,7 +103,7 @@ export class LoadedConfigImpl implements LoadedConfig {
       const own = leaves(tree as ConfigTree, base);
       entries.push(...(own.length > 0 ? own : [[base, {}] as [string, unknown]]));
     }
-    return describeEntries(entries, (key) => this.origin(key));
+    return entries.map(([key, value]) => ({ key, value, origin: this.origin(key) }));
   }
 
   pluginSection(id: string, schema: object): Readonly<Record<string, unknown>> {

@@ -116,6 +116,14 @@ export class BackupInvalidError extends XliveError {
 export class BackupIncompatibleError extends XliveError {
   readonly code = 'BACKUP_INCOMPATIBLE';
 }
+/**
+ * A configuration key the API may not change: set by the environment (a higher layer than the
+ * settings the API writes), a path, or console-only (`auth.*`, `pluginHost.disable`). 409;
+ * `details.locked` lists each key with its layer and reason.
+ */
+export class ConfigLockedError extends XliveError {
+  readonly code = 'CONFIG_LOCKED';
+}
 export class DatabaseError extends XliveError {
   readonly code: string = 'DATABASE_ERROR';
 }
@@ -145,7 +153,9 @@ export type PluginErrorCode =
   /** Its callbacks failed too often (`pluginHost.faultLimit` within `faultWindowMs`): the host stopped it. */
   | 'PLUGIN_FAULTED'
   /** A route or upgrade of a plugin that is not running (failed, stopped): 503. */
-  | 'PLUGIN_NOT_RUNNING';
+  | 'PLUGIN_NOT_RUNNING'
+  /** The plugin cannot be restarted in place (see PluginHost.restart): 409, restart the service. */
+  | 'PLUGIN_RESTART_UNSUPPORTED';
 
 export class PluginError extends XliveError {
   constructor(

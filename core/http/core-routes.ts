@@ -2,6 +2,7 @@ import { NotFoundError, ValidationError } from '../errors/xlive-error.js';
 import type { HealthRegistry } from '../health/health-registry.js';
 import { publicHealthReport, READYZ_DETAIL_SCOPE } from '../health/public-report.js';
 import type { EventFilter, BoxEvent } from '../sdk/events.js';
+import type { RouteDoc } from '../sdk/http.js';
 import type { StreamApi } from '../sdk/streams.js';
 import { clientIp } from './client-ip.js';
 import { sendProblem } from './http-app.js';
@@ -54,13 +55,13 @@ export function registerCoreRoutes(r: SecuredRouter, deps: CoreRouteDeps): void 
   r.add('core', 'GET', '/api/v1/plugins', { scope: 'system:read', doc: listDoc('The plugins, their state and errors', 'system', 'plugins') }, (c) =>
     c.json(pageOf(deps.plugins.list(), listQuery(c.req.query()))),
   );
-  r.add('core', 'GET', '/api/v1/plugins/:id', { scope: 'system:read' }, (c) => {
+  r.add('core', 'GET', '/api/v1/plugins/:id', { scope: 'system:read', doc: PLUGIN_GET_DOC }, (c) => {
     const p = deps.plugins.get(c.req.param('id') ?? '');
     if (!p) throw new NotFoundError(`no plugin with id "${c.req.param('id')}"`);
     return c.json(p);
   });
 
-  r.add('core', 'PATCH', '/api/v1/plugins/:id', { scope: 'plugins:admin' }, async (c) => {
+  r.add('core', 'PATCH', '/api/v1/plugins/:id', { scope: 'plugins:admin', doc: PLUGIN_PATCH_DOC }, async (c) => {
     const id = c.req.param('id') ?? '';
     let body: unknown;
     try {
@@ -74,7 +75,9 @@ export function registerCoreRoutes(r: SecuredRouter, deps: CoreRouteDeps): void 
     const principal = c.get('principal');
     const who = { actor: principal ? `${principal.kind}:${principal.display ?? principal.id}` : 'unknown', ip: clientIp(c, deps.trustProxy) };
     if (!deps.setPluginEnabled(id, enabled, who, permissions)) throw new NotFoundError(`no plugin with id "${id}"`);
-    return c.json({ ...(deps.plugins.get(id) as object), enabled, restartRequired: true });
+    // `enabled` is what runs now; `enabledAfterRestart`/`pending` say what the change does at the next start.
+    const p = deps.plugins.get(id) as { pending?: boolean };
+    return c.json({ ...p, restartRequired: p.pending === true });
   });
 
   r.add('core', 'GET', '/api/v1/streams', { scope: 'streams:read', doc: listDoc('The live streams with their statistics', 'streams', 'streams') }, (c) =>
@@ -99,3 +102,45 @@ export function registerCoreRoutes(r: SecuredRouter, deps: CoreRouteDeps): void 
 function listDoc(summary: string, tag: string, what: string) {
   return { summary, tags: [tag], query: LIST_QUERY_DOC, responses: { 200: { description: `a page of ${what}`, schema: listResponseSchema({ type: 'object' }) } } };
 }
+
+const PLUGIN_STATUS_DOC = {
+  type: 'object',
+  required: ['id', 'enabled', 'enabledAfterRestart', 'pending', 'state'],
+  properties: {
+    id: { type: 'string' },
+    enabled: { type: 'boolean', description: 'Set up at this start: what runs now' },
+    enabledAfterRestart: { type: 'boolean', description: 'Set up at the next start (saved state, consent, pluginHost.disable); what `xlive plugins list` shows' },
+    pending: { type: 'boolean', description: 'enabled and enabledAfterRestart differ' },
+    state: { enum: ['disabled', 'loaded', 'running', 'failed', 'skipped', 'stopped'] },
+    configSchema: { type: ['object', 'null'], description: "The manifest's JSON Schema of plugins.<id>" },
+    config: { type: ['object', 'null'], description: 'The current section (validated, defaults applied, secrets redacted)' },
+    configError: { type: ['string', 'null'] },
+  },
+};
+const PLUGIN_ID_PARAM = { id: { type: 'string', minLength: 1, maxLength: 214, description: 'Plugin id' } };
+const PLUGIN_GET_DOC: RouteDoc = {
+  summary: 'One plugin: state, whether it runs now and after a restart, its config schema and current config',
+  tags: ['plugins'],
+  params: PLUGIN_ID_PARAM,
+  responses: { 200: { description: 'The plugin', schema: PLUGIN_STATUS_DOC } },
+};
+const PLUGIN_PATCH_DOC: RouteDoc = {
+  summary: 'Enable or disable a plugin (applies at the next start of the service)',
+  tags: ['plugins'],
+  params: PLUGIN_ID_PARAM,
+  body: {
+    required: true,
+    schema: {
+      type: 'object',
+      required: ['enabled'],
+      properties: { enabled: { type: 'boolean' }, permissions: { type: 'array', items: { type: 'string' }, description: 'A third-party plugin: exactly the permissions it declares (consent)' } },
+    },
+  },
+  responses: {
+    200: {
+      description: 'The plugin; restartRequired = pending (enabled now differs from enabledAfterRestart)',
+      schema: { ...PLUGIN_STATUS_DOC, properties: { ...PLUGIN_STATUS_DOC.properties, restartRequired: { type: 'boolean' } } },
+    },
+  },
+};
+

@@ -33,6 +33,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   UPDATE_PACKAGE_INVALID: 400,
   BACKUP_INVALID: 400,
   BACKUP_INCOMPATIBLE: 409,
+  CONFIG_LOCKED: 409,
+  PLUGIN_RESTART_UNSUPPORTED: 409,
 };
 
 const TITLES: Record<number, string> = {

@@ -27,6 +27,13 @@ export class HttpRateLimits {
     this.mediaIp = new RateLimiterMemory({ points: o.mediaPerIpPerMinute, duration: 60 });
   }
 
+  /** New rates (a config change applied live); what each client used in the current minute still counts. */
+  setRates(rates: Pick<RateLimitOptions, 'apiPerIpPerMinute' | 'apiPerTokenPerMinute' | 'mediaPerIpPerMinute'>): void {
+    this.apiIp.points = rates.apiPerIpPerMinute;
+    this.apiToken.points = rates.apiPerTokenPerMinute;
+    this.mediaIp.points = rates.mediaPerIpPerMinute;
+  }
+
   api(): MiddlewareHandler {
     return async (c, next) => {
       await this.consume(this.apiIp, clientIp(c, this.o.trustProxy), 'api-ip');

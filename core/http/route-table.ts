@@ -1,3 +1,4 @@
+import { PluginError } from '../errors/xlive-error.js';
 import type { HttpMethod, RouteHandler, RouteOptions, UpgradeHandler } from '../sdk/http.js';
 
 export interface RegisteredRoute {
@@ -35,4 +36,35 @@ export class RouteTable {
   findUpgrade(path: string): RegisteredUpgrade | undefined {
     return this.upgrades.find((u) => path.startsWith(u.prefix));
   }
+
+  /**
+   * A plugin restarted in place registered `staged` again: its routes and upgrades take the new
+   * handlers. The router mounted each route once and calls the route's current handler, so nothing
+   * is added or removed: the set (method, path, access options; upgrade prefixes) must be the same as
+   * at start, else PLUGIN_RESTART_UNSUPPORTED and nothing changes.
+   */
+  replaceOwner(owner: string, staged: RouteTable): void {
+    const mine = this.routes.filter((r) => r.owner === owner);
+    const myUpgrades = this.upgrades.filter((u) => u.owner === owner);
+    const key = (r: RegisteredRoute) => `${r.method} ${r.path} ${accessOf(r.options)}`;
+    const ukey = (u: RegisteredUpgrade) => `${u.prefix} ${accessOf(u.options)}`;
+    const same = (a: string[], b: string[]) => {
+      const [x, y] = [[...a].sort(), [...b].sort()];
+      return x.length === y.length && x.every((v, i) => v === y[i]);
+    };
+    if (!same(mine.map(key), staged.routes.map(key)) || !same(myUpgrades.map(ukey), staged.upgrades.map(ukey))) {
+      throw new PluginError(
+        'PLUGIN_RESTART_UNSUPPORTED',
+        `plugin ${owner} registered other HTTP routes than at start; routes are mounted once, restart the service`,
+        { details: { plugin: owner, reason: 'routes changed' } },
+      );
+    }
+    for (const r of mine) r.handler = staged.routes.find((x) => key(x) === key(r))!.handler;
+    for (const u of myUpgrades) u.handler = staged.upgrades.find((x) => ukey(x) === ukey(u))!.handler;
+  }
+}
+
+/** What the router fixed when it mounted a route: its access policy and limits. */
+function accessOf(o: RouteOptions): string {
+  return JSON.stringify([o.public ?? false, o.scope ?? null, o.media ?? false, o.sameOrigin ?? false]);
 }

@@ -45,6 +45,7 @@ export class SecuredRouter {
 
   /** Mount what plugins registered during setup. */
   mountPluginRoutes(table: RouteTable): void {
-    for (const r of table.routes) this.add(r.owner, r.method, r.path, r.options, r.handler);
+    // Through the route's current handler: a plugin restarted in place swaps it (RouteTable.replaceOwner).
+    for (const r of table.routes) this.add(r.owner, r.method, r.path, r.options, (c) => r.handler(c));
   }
 }

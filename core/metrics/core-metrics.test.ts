@@ -33,7 +33,7 @@ class Sink {
 }
 
 function plugin(id: string, state: PluginStatus['state']): PluginStatus {
-  return { id, version: '1.0.0', kinds: ['other'], source: 'builtin', dir: '/x', enabled: true, state, error: null, permissions: [], consentRequired: false, consentPending: false };
+  return { id, version: '1.0.0', kinds: ['other'], source: 'builtin', dir: '/x', enabled: true, enabledAfterRestart: true, pending: false, state, error: null, permissions: [], consentRequired: false, consentPending: false };
 }
 
 describe('registerCoreMetrics', () => {

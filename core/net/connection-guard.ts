@@ -72,12 +72,28 @@ export class ConnectionGuard {
   private readonly clients = new Map<string, Client>();
   private establishedCount = 0;
 
+  private current: ConnectionLimits;
+
   constructor(
     readonly name: string,
-    readonly limits: ConnectionLimits,
+    limits: ConnectionLimits,
     private readonly sink: RefusalSink,
   ) {
     validateLimits(name, limits);
+    this.current = limits;
+  }
+
+  get limits(): ConnectionLimits {
+    return this.current;
+  }
+
+  /**
+   * New caps (a config change applied live; see ListenerGuards.resize). They decide admissions from
+   * now on; connections already over a lower cap are not closed for it.
+   */
+  setLimits(limits: ConnectionLimits): void {
+    validateLimits(this.name, limits);
+    this.current = limits;
   }
 
   /** Established slots for ordinary sessions; priority ones may use `reserved` more. */

@@ -3,7 +3,7 @@ import { ConflictError, describeError, ValidationError } from '../errors/xlive-e
 import type { Logger } from '../logging/logger.js';
 import type { MetricsRegistry } from '../metrics/metrics-registry.js';
 import type { ConnectionAdmission, ConnectionLimits, NetListener, NetServerOptions } from '../sdk/net.js';
-import { ConnectionGuard, type RefusalSink } from './connection-guard.js';
+import { ConnectionGuard, validateLimits, type RefusalSink } from './connection-guard.js';
 import type { FdBudget } from './fd-budget.js';
 import { GuardedServer } from './guarded-server.js';
 
@@ -32,6 +32,17 @@ export class ListenerGuards {
     const guard = new ConnectionGuard(name, this.deps.budget.claim(name, limits, share), this.deps.sink);
     this.guards.add(guard);
     return guard;
+  }
+
+  /**
+   * New caps for a running listener's guard (a config change applied live): its descriptors go back
+   * to the budget and the new `maxTotal` is claimed (clamped as at start). Invalid caps throw
+   * ConfigError before anything changes.
+   */
+  resize(guard: ConnectionGuard, limits: ConnectionLimits, share = 1): void {
+    validateLimits(guard.name, limits);
+    this.deps.budget.free(guard.limits.maxTotal);
+    guard.setLimits(this.deps.budget.claim(guard.name, limits, share));
   }
 
   remove(guard: ConnectionGuard): void {

@@ -10,18 +10,20 @@ import { createPluginStore, singlePluginDatabase } from '../store/index.js';
 import { PluginFaults } from './plugin-faults.js';
 import { PluginHost } from './plugin-host.js';
 
-function writePlugin(root: string, id: string, dependsOn: string[], code: string): void {
+const DEFAULT_PERMISSIONS = ['http', 'http:public', 'streams:read'];
+
+function writePlugin(root: string, id: string, dependsOn: string[], code: string, permissions = DEFAULT_PERMISSIONS): void {
   const dir = join(root, id);
   mkdirSync(dir, { recursive: true });
-  const xlive = { id, apiVersion: '^1.0.0', kinds: ['other'], permissions: ['http', 'http:public', 'streams:read'], dependsOn };
+  const xlive = { id, apiVersion: '^1.0.0', kinds: ['other'], permissions, dependsOn };
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `p-${id}`, version: '1.0.0', type: 'module', main: 'index.js', xlive }));
   writeFileSync(join(dir, 'index.js'), code);
 }
 
 /** A host over real core parts with plugins written to a temp folder (no SDK import needed: a plain definition object). */
-async function host(plugins: Array<[string, string[], string]>, faultLimit = 3) {
+async function host(plugins: Array<[string, string[], string, string[]?]>, faultLimit = 3) {
   const root = mkdtempSync(join(tmpdir(), 'xlive-host-'));
-  for (const [id, deps, code] of plugins) writePlugin(root, id, deps, code);
+  for (const [id, deps, code, permissions] of plugins) writePlugin(root, id, deps, code, permissions);
   const parts = createSharedParts();
   const h: PluginHost = new PluginHost({
     directories: [{ path: root, source: 'external' }],
@@ -112,6 +114,52 @@ describe('PluginHost: a plugin past its fault limit', () => {
       assert.deepEqual(state(h, 'early'), ['failed', 'PLUGIN_FAULTED']);
     } finally {
       await h.stop();
+      cleanup();
+    }
+  });
+});
+
+describe('PluginHost: restart in place and live config', () => {
+  it('restarts a plugin without routes: stopped once, set up and started again, its timers re-created; refuses where it cannot', async () => {
+    const g = globalThis as { __setups?: number; __stops?: number; __ticks?: number };
+    g.__setups = 0;
+    g.__stops = 0;
+    g.__ticks = 0;
+    const { h, parts, cleanup } = await host([
+      ['worker', [], `export default { setup(ctx) {
+        globalThis.__setups++;
+        ctx.health.register({ name: 'beat', check: () => ({ status: 'ok' }) });
+        return {
+          start() { ctx.timers.setInterval(() => { globalThis.__ticks++; }, 5); },
+          stop() { globalThis.__stops++; },
+          reconfigure(next) { return next.port === undefined ? [] : ['port']; },
+        };
+      } };`, ['streams:read']],
+      ['web', [], `export default { setup(ctx) { ctx.http.route('GET', '/', (c) => c.text('hi')); } };`],
+      ['base', [], `export default { setup() {} };`, []],
+      ['user', ['base'], `export default { setup() {} };`, []],
+    ]);
+    try {
+      const p = await h.restart('worker');
+      assert.equal(p.state, 'running');
+      assert.deepEqual([g.__setups, g.__stops], [2, 1]);
+      assert.deepEqual(parts.health.names().filter((n) => n === 'worker/beat'), ['worker/beat'], 'its check registered once again');
+      const ticks = g.__ticks!;
+      await sleep(30);
+      assert.ok(g.__ticks! > ticks, 'the new timer runs');
+      assert.deepEqual(await h.reconfigure('worker', { port: 1 }, {}), ['port']);
+      assert.deepEqual(await h.reconfigure('worker', { other: 1 }, {}), []);
+      assert.equal(await h.reconfigure('base', {}, {}), undefined, 'no reconfigure(): nothing live');
+      await assert.rejects(h.restart('base'), (err: Error & { code?: string }) => err.code === 'PLUGIN_RESTART_UNSUPPORTED' && /running plugins depend on it \(user\)/.test(err.message));
+      assert.equal(h.get('base')!.state, 'running', 'a refused restart changes nothing');
+      const before = parts.routes.routes.find((r) => r.owner === 'web')!.handler;
+      assert.equal((await h.restart('web')).state, 'running');
+      const route = parts.routes.routes.filter((r) => r.owner === 'web');
+      assert.equal(route.length, 1, 'the same route, not a second one');
+      assert.notEqual(route[0]!.handler, before, 'now calling the new setup\'s handler');
+      await h.stop();
+      assert.equal(g.__stops, 2);
+    } finally {
       cleanup();
     }
   });

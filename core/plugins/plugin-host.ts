@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { describeError, isXliveError, PluginError, type PluginErrorCode } from '../errors/xlive-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { PluginDefinition, PluginInstance, PluginManifest, PluginKind } from '../sdk/plugin.js';
+import { RouteTable } from '../http/route-table.js';
 import { dependencyOrder } from './dependency-order.js';
 import { apiCompatible } from './manifest.js';
 import { buildPluginContext, type BuiltContext, type ContextServices } from './plugin-context-factory.js';
@@ -19,7 +20,12 @@ export interface PluginStatus {
   kinds: PluginKind[];
   source: 'builtin' | 'external';
   dir: string;
+  /** Whether it was set up at this start (what runs now). */
   enabled: boolean;
+  /** Whether it will be set up at the next start (saved state, consent, `pluginHost.disable`). */
+  enabledAfterRestart: boolean;
+  /** `enabled` and `enabledAfterRestart` differ: a restart of the service applies a change. */
+  pending: boolean;
   state: PluginState;
   error: { code: string; message: string } | null;
   /** Declared permissions, and whether an admin's consent is needed / pending (external plugins). */
@@ -80,6 +86,7 @@ export class PluginHost {
   private readonly records = new Map<string, PluginRecord>();
   private order: PluginRecord[] = [];
   private mounts = new MountClaims([]);
+  private readonly restarting = new Set<string>();
 
   constructor(private readonly deps: PluginHostDeps) {}
 
@@ -128,19 +135,103 @@ export class PluginHost {
         this.fail(rec, new PluginError('PLUGIN_DEPENDENCY_FAILED', `plugin ${m.id} needs ${badDep}, which is ${this.records.get(badDep)?.state ?? 'missing'}`), 'skipped');
         continue;
       }
-      try {
-        const start = () => (rec.instance?.start ? rec.instance.start() : rec.def!.start?.(rec.built!.ctx));
-        await withTimeout(Promise.resolve().then(start), this.deps.startTimeoutMs, () =>
-          new PluginError('PLUGIN_START_TIMEOUT', `plugin ${m.id} did not finish start() within ${this.deps.startTimeoutMs} ms`),
-        );
-        rec.state = 'running';
-        this.deps.log.info(`started ${m.id} ${m.version}`);
-        if (rec.pendingFault) await this.faulted(rec.id, rec.pendingFault);
-      } catch (err) {
-        this.fail(rec, asPluginError(err, 'PLUGIN_START_FAILED', `plugin ${m.id} failed to start`));
-        await this.stopOne(rec, true);
-      }
+      await this.startOne(rec, m);
     }
+  }
+
+  private async startOne(rec: PluginRecord, m: PluginManifest): Promise<void> {
+    try {
+      const start = () => (rec.instance?.start ? rec.instance.start() : rec.def!.start?.(rec.built!.ctx));
+      await withTimeout(Promise.resolve().then(start), this.deps.startTimeoutMs, () =>
+        new PluginError('PLUGIN_START_TIMEOUT', `plugin ${m.id} did not finish start() within ${this.deps.startTimeoutMs} ms`),
+      );
+      rec.state = 'running';
+      this.deps.log.info(`started ${m.id} ${m.version}`);
+      if (rec.pendingFault) await this.faulted(rec.id, rec.pendingFault);
+    } catch (err) {
+      this.fail(rec, asPluginError(err, 'PLUGIN_START_FAILED', `plugin ${m.id} failed to start`));
+      await this.stopOne(rec, true);
+    }
+  }
+
+  /**
+   * Offer running plugin `id` a changed config section (`PluginInstance.reconfigure`). Returns the
+   * keys it could not apply live, or undefined when it takes nothing live (not running, or no
+   * `reconfigure`). A coded error it throws refuses the section and is passed on.
+   */
+  async reconfigure(id: string, next: Readonly<Record<string, unknown>>, previous: Readonly<Record<string, unknown>>): Promise<readonly string[] | undefined> {
+    const rec = this.records.get(id);
+    const instance = rec?.instance;
+    if (!rec || rec.state !== 'running' || !instance?.reconfigure) return undefined;
+    try {
+      const result = await withTimeout(Promise.resolve().then(() => instance.reconfigure!(next, previous)), this.deps.startTimeoutMs, () =>
+        new PluginError('PLUGIN_START_TIMEOUT', `plugin ${id} did not finish reconfigure() within ${this.deps.startTimeoutMs} ms`),
+      );
+      return Array.isArray(result) ? result.filter((k): k is string => typeof k === 'string') : [];
+    } catch (err) {
+      if (isXliveError(err)) throw err;
+      throw asPluginError(err, 'PLUGIN_CONFIG_INVALID', `plugin ${id} refused its new config`);
+    }
+  }
+
+  /**
+   * Restart plugin `id` in place: stop it (its context is released: listeners, timers, readers,
+   * checks, metrics), then set it up and start it again with its current config. Refused with
+   * PLUGIN_RESTART_UNSUPPORTED (409) where the host cannot redo what setup registers — see
+   * `restartBlocker` — and while another restart of it runs.
+   */
+  async restart(id: string): Promise<PluginStatus> {
+    const rec = this.records.get(id);
+    const m = rec?.manifest;
+    if (!rec || !m) throw new PluginError('PLUGIN_MANIFEST_INVALID', `plugin ${id} has no valid manifest; fix or remove its folder`);
+    const why = this.restartBlocker(rec, m);
+    if (why) {
+      throw new PluginError('PLUGIN_RESTART_UNSUPPORTED', `plugin ${id} cannot be restarted in place: ${why}; restart the service instead`, {
+        details: { plugin: id, reason: why },
+      });
+    }
+    this.restarting.add(id);
+    try {
+      if (rec.state === 'running') await this.stopOne(rec, false);
+      Object.assign(rec, { state: 'loaded', error: undefined, def: undefined, instance: undefined, built: undefined, scope: undefined, stopping: false, pendingFault: undefined });
+      // Its routes are registered aside, then swapped into the mounted ones (same set, or refused).
+      const staged = new RouteTable();
+      await this.setUp(rec, m, false, { ...this.deps.services, routes: staged });
+      if (rec.state === 'loaded') {
+        try {
+          this.deps.services.routes.replaceOwner(id, staged);
+        } catch (err) {
+          this.fail(rec, asPluginError(err, 'PLUGIN_RESTART_UNSUPPORTED', `plugin ${id} cannot be restarted in place`));
+          rec.built?.release();
+          await rec.scope?.dispose?.();
+        }
+      }
+      if (!this.order.includes(rec) && rec.def) this.order.push(rec);
+      if (rec.state === 'loaded') await this.startOne(rec, m);
+      if (rec.state === 'running') this.deps.log.info(`restarted ${id}`);
+      else this.recordFailure(rec, rec.error ?? new PluginError('PLUGIN_START_FAILED', `plugin ${id} did not start`));
+    } finally {
+      this.restarting.delete(id);
+    }
+    return this.get(id)!;
+  }
+
+  /**
+   * Why plugin `id` cannot be restarted in place, or undefined. The storage and auth registries keep
+   * the provider registered first; running dependants hold on to what it gave them. (HTTP routes are
+   * mounted once, before the server listens: a restarted plugin must register the same ones again,
+   * see `RouteTable.replaceOwner`, else it ends failed with PLUGIN_RESTART_UNSUPPORTED.)
+   */
+  private restartBlocker(rec: PluginRecord, m: PluginManifest): string | undefined {
+    if (this.restarting.has(rec.id)) return 'a restart of it is under way';
+    if (!rec.enabled) return 'it was not enabled when the box started';
+    if (m.permissions.includes('storage:provide')) return 'it provides storage, and the storage registry keeps the provider registered first';
+    if (m.permissions.includes('auth:provide')) return 'it provides authentication, and the auth registry keeps the provider registered first';
+    const dependants = this.runningDependants(rec.id).map((d) => d.id);
+    if (dependants.length > 0) return `running plugins depend on it (${dependants.join(', ')})`;
+    const dep = m.dependsOn.find((d) => !this.isRunning(d));
+    if (dep) return `it needs ${dep}, which is not running`;
+    return undefined;
   }
 
   /** Stop running plugins in reverse order, each under a timeout. */
@@ -156,18 +247,23 @@ export class PluginHost {
   list(): PluginStatus[] {
     return [...this.records.values()]
       .sort((a, b) => a.id.localeCompare(b.id))
-      .map((r) => ({
-        id: r.id,
-        version: r.manifest?.version ?? null,
-        kinds: r.manifest?.kinds ?? [],
-        source: r.source,
-        dir: r.dir,
-        enabled: r.enabled,
-        state: r.state,
-        error: r.error ? { code: r.error.code, message: r.error.message } : null,
-        ...consentOf(r.manifest, this.deps.enablement),
-        ...(r.built ? { faults: r.built.faults.summary() } : {}),
-      }));
+      .map((r) => {
+        const after = r.manifest ? this.deps.enablement.isEnabled(r.manifest) : false;
+        return {
+          id: r.id,
+          version: r.manifest?.version ?? null,
+          kinds: r.manifest?.kinds ?? [],
+          source: r.source,
+          dir: r.dir,
+          enabled: r.enabled,
+          enabledAfterRestart: after,
+          pending: after !== r.enabled,
+          state: r.state,
+          error: r.error ? { code: r.error.code, message: r.error.message } : null,
+          ...consentOf(r.manifest, this.deps.enablement),
+          ...(r.built ? { faults: r.built.faults.summary() } : {}),
+        };
+      });
   }
 
   get(id: string): PluginStatus | undefined {
@@ -217,7 +313,7 @@ export class PluginHost {
     for (const dep of dependants) await this.stopOne(dep, true);
   }
 
-  private async setUp(rec: PluginRecord, m: PluginManifest): Promise<void> {
+  private async setUp(rec: PluginRecord, m: PluginManifest, claimMounts = true, services = this.deps.services): Promise<void> {
     let config: Readonly<Record<string, unknown>>;
     try {
       config = this.deps.pluginConfig(m.id, m.configSchema);
@@ -225,7 +321,7 @@ export class PluginHost {
       return this.fail(rec, asPluginError(err, 'PLUGIN_CONFIG_INVALID', `plugin ${m.id} has invalid config`));
     }
     try {
-      this.mounts.claim(m);
+      if (claimMounts) this.mounts.claim(m);
     } catch (err) {
       return this.fail(rec, asPluginError(err, 'PLUGIN_MOUNT_CONFLICT', `plugin ${m.id} has a conflicting mount`));
     }
@@ -241,7 +337,7 @@ export class PluginHost {
     }
     rec.def = def as PluginDefinition<Record<string, unknown>>;
     const faults = this.deps.faults?.forPlugin(m.id, (err) => queueMicrotask(() => void this.faulted(m.id, err)));
-    const built = buildPluginContext(m, config, this.deps.services, () => rec.state === 'running', faults);
+    const built = buildPluginContext(m, config, services, () => rec.state === 'running', faults);
     rec.built = built;
     rec.scope = this.deps.createScope?.(m.id, built.ctx);
     try {

@@ -16,5 +16,6 @@ export * from './turn-writer.js';
 export * from './faults.js';
 export * from './redact.js';
 export * from './list-page.js';
+export * from './config-change.js';
 export type { Logger, LogLevel } from '../logging/logger.js';
 export * from '../errors/xlive-error.js';

@@ -13,8 +13,9 @@ import type { StreamApi } from './streams.js';
  * The plugin API version this host implements. Manifests state a semver range of it in `apiVersion`.
  * 1.1.0: `ctx.net` (own TCP listeners behind the host's connection caps), `ctx.timers`, `ctx.run`,
  * fault summaries in plugin status.
+ * 1.2.0: `PluginInstance.reconfigure` (config changes applied live).
  */
-export const PLUGIN_API_VERSION = '1.1.0';
+export const PLUGIN_API_VERSION = '1.2.0';
 
 export type PluginKind = 'protocol' | 'storage' | 'auth' | 'metrics' | 'other';
 
@@ -167,6 +168,16 @@ export interface PluginSummary {
 export interface PluginInstance {
   start?(): void | Promise<void>;
   stop?(): void | Promise<void>;
+  /**
+   * Take a changed config section without a restart (API 1.2.0; `PATCH /api/v1/config`,
+   * `PUT|PATCH /api/v1/plugins/<id>/config`). Called while the plugin runs, with the new section
+   * validated against its schema (defaults applied, frozen) and the previous one. Return the keys
+   * (relative dotted paths, `segmentMs`) it could NOT apply live — those wait for a restart — or
+   * nothing when all applied. Throw a coded error (ConfigError) to refuse the section: the change is
+   * then not saved. Without this method every change of the section waits for a restart.
+   * `ctx.config` keeps the section the plugin was set up with.
+   */
+  reconfigure?(next: Readonly<Record<string, unknown>>, previous: Readonly<Record<string, unknown>>): void | readonly string[] | Promise<void | readonly string[]>;
 }
 
 export interface PluginDefinition<C = Record<string, unknown>> {

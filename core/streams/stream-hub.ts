@@ -53,7 +53,7 @@ export interface HubCounters {
  */
 export class StreamHub implements StreamApi {
   readonly counters: HubCounters = { framesIn: 0, bytesIn: 0, framesDropped: 0, slowDisconnects: 0, publishes: 0, sinkFailures: 0 };
-  private readonly options: StreamHubOptions;
+  private options: StreamHubOptions;
   private readonly streams = new Map<string, LiveStream>();
   private readonly listeners = new Set<StreamEventListener>();
   private readonly hooks: LiveStreamHooks;
@@ -122,6 +122,11 @@ export class StreamHub implements StreamApi {
     this.counters.publishes++;
     this.emit({ type: 'published', path, sessionId: session.sessionId, protocol: info.protocol, remote: info.remote });
     return this.publisherHandle(stream, session);
+  }
+
+  /** New limits (a config change applied live): streams published and readers added from now on get them. */
+  setOptions(options: Partial<StreamHubOptions>): void {
+    this.options = { ...DEFAULT_STREAM_HUB_OPTIONS, ...options };
   }
 
   subscribe(rawPath: string, options: SubscribeOptions): Reader {

@@ -1,4 +1,4 @@
-import { definePlugin, type PluginContext } from 'xlive/sdk';
+import { changedConfigKeys, definePlugin, type PluginContext } from 'xlive/sdk';
 import { createAuthServices, type AuthServices } from './auth-services.js';
 import { deriveKeys, loadOrCreateBoxSecret } from './box-secret.js';
 import { withDefaults, type AuthLocalConfig, type PartialConfig } from './config.js';
@@ -58,7 +58,16 @@ export default definePlugin<PartialConfig>({
       rtmpPort: () => ctx.host.listeners()['rtmp']?.port,
     });
     registerAuditRoutes(ctx.http, services);
-    return { start: () => startServices(ctx, services) };
+    return {
+      start: () => startServices(ctx, services),
+      // Only the publish policy applies live; every other key waits for a restart of the service.
+      reconfigure: (next) => {
+        const updated = withDefaults(next as PartialConfig);
+        services.gate.setPublishAuth(updated.publishAuth);
+        if (updated.publishAuth === 'open') ctx.log.warn('publishAuth is now "open": anyone who can reach the RTMP port may publish');
+        return changedConfigKeys(config, updated).filter((k) => k !== 'publishAuth');
+      },
+    };
   },
 });
 

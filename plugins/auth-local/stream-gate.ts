@@ -63,6 +63,16 @@ export class StreamGate {
     this.now = d.now ?? Date.now;
   }
 
+  /** A config change applied live: publishes decided from now on follow `mode`; running ones go on. */
+  setPublishAuth(mode: 'key' | 'open'): void {
+    this.d.publishAuth = mode;
+  }
+
+  /** The publish policy in effect. */
+  get publishAuth(): 'key' | 'open' {
+    return this.d.publishAuth;
+  }
+
   authenticate(c: StreamCredentials): Principal {
     const ip = hostOf(c.remote);
     const path = `${c.app}/${c.name}`;

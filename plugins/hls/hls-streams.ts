@@ -59,6 +59,11 @@ export class HlsStreams {
     this.now = deps.now ?? Date.now;
   }
 
+  /** Streams created from now on (a new path, or one whose state was released) use `config`. */
+  reconfigure(config: HlsConfig): void {
+    this.deps.config = config;
+  }
+
   /** Start following the hub: every stream published from now on (and those already live) gets HLS. */
   start(provider: StorageProvider): void {
     this.provider = provider;

@@ -19,6 +19,8 @@ import {
 } from './recording-routes.js';
 import { ViewerCounter } from './viewer-counter.js';
 
+/** Keys a running plugin cannot take live (see `reconfigure`). */
+const RESTART_KEYS = ['storage', 'segmentMaxAgeSeconds'] as const;
 /** Viewers are sessions seen within this many target durations. */
 const VIEWER_WINDOW_SEGMENTS = 3;
 /** A muxer or write error this recent makes the health check warn. */
@@ -66,6 +68,13 @@ function setup(ctx: PluginContext<HlsConfig>): PluginInstance {
 
   let timer: NodeJS.Timeout | undefined;
   return {
+    // Segment length, window, TTLs and limits apply to streams created from now on; the storage
+    // provider and the segments' Cache-Control are fixed when the plugin starts.
+    reconfigure(next) {
+      const updated = resolveConfig(next);
+      hls.reconfigure(updated);
+      return RESTART_KEYS.filter((k) => updated[k] !== config[k]);
+    },
     start() {
       const provider = ctx.storage.get(config.storage);
       if (!provider) {

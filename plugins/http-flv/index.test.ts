@@ -53,5 +53,21 @@ describe('http-flv plugin: admission', () => {
       await h.close();
     }
   });
+
+  it('reconfigure: a raised viewer cap applies live; the queue budgets wait for a restart', async () => {
+    const h = await harness({ maxViewers: 1 });
+    try {
+      h.t.hub.publish('live/a', { protocol: 'test' });
+      const first = await fetchFlv(h.port, '/flv/live/a.flv');
+      assert.equal(first.res.statusCode, 200);
+      assert.deepEqual(await h.instance.reconfigure!({ maxViewers: 2, queueMs: 500 }, { maxViewers: 1 }), ['queueMs']);
+      const second = await fetchFlv(h.port, '/flv/live/a.flv');
+      assert.equal(second.res.statusCode, 200, 'the second viewer fits the new cap');
+      first.res.destroy();
+      second.res.destroy();
+    } finally {
+      await h.close();
+    }
+  });
 });
 

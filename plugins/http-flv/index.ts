@@ -3,7 +3,7 @@
  * and at the same path with an Upgrade as WebSocket-FLV (mpegts.js, flv.js). Pure passthrough of
  * the hub's FLV tag bodies; each tag header is built once per frame and shared by all viewers.
  */
-import { definePlugin } from 'xlive/sdk';
+import { changedConfigKeys, definePlugin } from 'xlive/sdk';
 import { resolveConfig, type HttpFlvConfig } from './config.js';
 import { registerFlvMetrics } from './flv-metrics.js';
 import { FLV_MOUNT, FlvService } from './flv-service.js';
@@ -29,13 +29,21 @@ export default definePlugin<HttpFlvConfig>({
       name: 'viewers',
       check: () => {
         const n = viewers.size;
-        const message = `${n} of ${config.maxViewers} viewers (http-flv ${viewers.count('http-flv')}, ws-flv ${viewers.count('ws-flv')})`;
-        return { status: n >= config.maxViewers * HEALTH_WARN_RATIO ? 'warn' : 'ok', message };
+        const message = `${n} of ${viewers.maxViewers} viewers (http-flv ${viewers.count('http-flv')}, ws-flv ${viewers.count('ws-flv')})`;
+        return { status: n >= viewers.maxViewers * HEALTH_WARN_RATIO ? 'warn' : 'ok', message };
       },
     });
 
     // Stopping the plugin ends every session it runs (the hub may outlive it).
     ctx.signal.addEventListener('abort', () => viewers.closeAll('shutdown'), { once: true });
+    return {
+      // The viewer cap applies live (viewers over a lower cap are not ended); queue budgets at a restart.
+      reconfigure(next) {
+        const updated = resolveConfig(next);
+        viewers.maxViewers = updated.maxViewers;
+        return changedConfigKeys(config, updated).filter((k) => k !== 'maxViewers');
+      },
+    };
   },
 });
 

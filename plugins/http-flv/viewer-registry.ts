@@ -6,7 +6,7 @@ import type { FlvProtocol, FlvViewer } from './flv-viewer.js';
 export class ViewerRegistry {
   private readonly viewers = new Set<FlvViewer>();
 
-  constructor(readonly maxViewers: number) {}
+  constructor(public maxViewers: number) {}
 
   get size(): number {
     return this.viewers.size;

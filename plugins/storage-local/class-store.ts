@@ -48,6 +48,11 @@ export interface ClassStoreOptions {
 
 export class ClassStore {
   readonly index = new ObjectIndex();
+
+  /** New count, byte and age limits (a config change applied live); the next pass enforces them. */
+  setLimits(limits: ClassLimits): void {
+    this.o.limits = limits;
+  }
   private readonly keyLocks = new Map<string, Promise<unknown>>();
 
   constructor(private readonly o: ClassStoreOptions) {}

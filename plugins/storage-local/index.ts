@@ -4,7 +4,7 @@
  * a recordings index in SQLite rebuilt from disk at start. Registered as storage provider `local`.
  */
 import { join } from 'node:path';
-import { definePlugin, type PluginDefinition } from 'xlive/sdk';
+import { changedConfigKeys, definePlugin, type PluginDefinition } from 'xlive/sdk';
 import type { FileOps } from './atomic-write.js';
 import { resolveConfig } from './config.js';
 import { diskHealthCheck } from './disk-health-check.js';
@@ -18,6 +18,9 @@ export interface StorageLocalDeps {
   now?: () => number;
   fileOps?: Partial<FileOps>;
 }
+
+/** Retention keys a running provider takes live (see `LocalStorage.setRetention`). */
+const LIVE_KEYS = /^(live|recording)\.(maxSegmentsPerStream|maxBytesPerStream|maxSegments|maxBytes|maxAgeSeconds)$/;
 
 export function createStorageLocalPlugin(deps: StorageLocalDeps = {}): PluginDefinition {
   return definePlugin({
@@ -48,6 +51,14 @@ export function createStorageLocalPlugin(deps: StorageLocalDeps = {}): PluginDef
       return {
         start: () => provider.start(),
         stop: () => provider.stop(),
+        // Retention by count, bytes and age applies live; every other key waits for a restart.
+        reconfigure: async (next) => {
+          const updated = resolveConfig(next);
+          const changed = changedConfigKeys(ctx.config, next);
+          const waiting = changed.filter((k) => !LIVE_KEYS.test(k));
+          if (waiting.length < changed.length) await provider.setRetention(updated.live, updated.recording);
+          return waiting;
+        },
       };
     },
   });

@@ -85,6 +85,17 @@ export class LocalStorage implements LocalStorageProvider {
     await this.opened?.catalog.endAll();
   }
 
+  /**
+   * Retention limits changed (count, bytes, age of both classes): stored objects are held to them
+   * from the next maintenance pass, run now. Free-space watermarks and the rest are fixed at start.
+   */
+  async setRetention(live: StorageLocalConfig['live'], recording: StorageLocalConfig['recording']): Promise<void> {
+    if (!this.opened) return;
+    this.opened.live.setLimits(live);
+    this.opened.rec.setLimits(recording);
+    await this.maintain();
+  }
+
   /** Age, limits and free space on both classes (the timer runs this; one at a time). */
   maintain(): Promise<void> {
     if (this.maintaining) return this.maintaining;

@@ -52,7 +52,7 @@ export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, de
   };
   const withKey = (c: Context, info: StreamKeyInfo, key: string) => ({ ...info, key, publish: publishInfo(c, info, key) });
 
-  http.route('GET', '/api/v1/stream-keys', (c) => c.json({ ...pageOf(s.streamKeys.list(), listQuery(c.req.query())), publishAuth: s.config.publishAuth }), {
+  http.route('GET', '/api/v1/stream-keys', (c) => c.json({ ...pageOf(s.streamKeys.list(), listQuery(c.req.query())), publishAuth: s.gate.publishAuth }), {
     ...read,
     doc: {
       summary: 'The configured streams (never their keys) and the publish auth mode',

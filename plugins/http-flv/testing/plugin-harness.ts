@@ -1,7 +1,7 @@
 /** Test support: the plugin set up on a real test context and served on 127.0.0.1:0, plus HTTP helpers. */
 import { get, type IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AuthApi, FrameInit, Publisher } from 'xlive/sdk';
+import type { AuthApi, FrameInit, PluginInstance, Publisher } from 'xlive/sdk';
 import { createTestContext, type TestContext } from '../../../test/helpers/plugin-context.js';
 import type { HttpFlvConfig } from '../config.js';
 import plugin from '../index.js';
@@ -9,6 +9,8 @@ import plugin from '../index.js';
 export interface Harness {
   t: TestContext<HttpFlvConfig>;
   port: number;
+  /** What setup returned (`reconfigure`). */
+  instance: PluginInstance;
   close(): Promise<void>;
 }
 
@@ -19,12 +21,13 @@ export async function harness(config: Partial<HttpFlvConfig> = {}, extra: { auth
     ...(extra.auth ? { auth: extra.auth } : {}),
     ...(extra.hubOptions ? { hubOptions: extra.hubOptions } : {}),
   });
-  plugin.setup(t.ctx);
+  const instance = plugin.setup(t.ctx) ?? {};
   t.commit();
   const srv = await t.serve();
   return {
     t,
     port: srv.port,
+    instance,
     close: async () => {
       t.release();
       t.hub.stop();
