@@ -10,6 +10,7 @@ import { TOKENS, type BuildInfo } from '../core/container/tokens.js';
 import { ConflictError } from '../core/errors/xlive-error.js';
 import { HealthRegistry } from '../core/health/health-registry.js';
 import { registerCoreRoutes } from '../core/http/core-routes.js';
+import { registerRecordingControlRoutes } from '../core/http/recording-control-routes.js';
 import { PolicyTable } from '../core/http/access-policy.js';
 import { createHttpApp } from '../core/http/http-app.js';
 import { HttpMetrics } from '../core/http/http-metrics.js';
@@ -247,6 +248,8 @@ export function composeAppliance(opts: RootOptions): {
       return true;
     },
   });
+  const storage = c.resolve<StorageRegistry>(TOKENS.StorageRegistry);
+  registerRecordingControlRoutes(c.resolve(TOKENS.Router), { streams: hub, recordings: () => storage.get()?.recordings });
   bridgeStreamEvents((l) => hub.onEvent(l), events);
   registerPanelRoutes(c.resolve(TOKENS.Router), join(build.packageRoot, 'dist', 'appliance', 'panel'));
   registerCoreHealthChecks(health, { db, plugins });

@@ -72,6 +72,24 @@ export class AuthRegistry implements AuthApi {
     return true;
   }
 
+  signLink(resource: string, ttlSeconds: number): { token: string; expiresAt: string } {
+    const exp = Math.floor(Date.now() / 1000) + Math.max(1, Math.floor(ttlSeconds));
+    for (const { provider } of this.active()) {
+      if (!provider.signLink) continue;
+      return { token: provider.signLink(resource, exp), expiresAt: new Date(exp * 1000).toISOString() };
+    }
+    throw new AuthUnavailableError('no running auth provider signs links on this box');
+  }
+
+  verifyLink(resource: string, token: string): boolean {
+    if (typeof token !== 'string' || token.length > 512) return false;
+    for (const { provider } of this.active()) {
+      const decision = provider.verifyLink?.(resource, token);
+      if (decision !== undefined) return decision;
+    }
+    return false;
+  }
+
   /** The running providers; none: open in lab mode, else AuthUnavailableError. */
   private decidable(): AuthProvider[] {
     const active = this.active();

@@ -105,7 +105,7 @@ export function createAuthServices(o: AuthServicesOptions): AuthServices {
     now,
     ...(o.onRefused && { onRefused: (reason: string) => o.onRefused?.('publish', reason) }),
   });
-  const provider = new LocalAuthProvider({ users, sessions, tokens, accounts, gate, audit });
+  const provider = new LocalAuthProvider({ users, sessions, tokens, accounts, gate, audit, links: { key: o.boxKeys.playback, streamKeys, now } });
   return { config, boxKeys: o.boxKeys, users, sessions, tokens, streamKeys, audit, lockouts, accounts, gate, provider, hashing, setupCode: o.setupCode };
 }
 
