@@ -25,7 +25,7 @@ export function parseRange(header: string | undefined, size: number): RangeAnswe
     return { kind: 'partial', range: { start: Math.max(0, size - suffix), end: size - 1 } };
   }
   const start = Number(m[1]);
-  const last = m[2] === '' ? size - 1 : Number(m[2]);
+  const last = m[2] === '' ? Infinity : Number(m[2]);
   if (last < start) return { kind: 'full' }; // invalid syntax: ignored (§14.1.1)
   if (start >= size) return { kind: 'unsatisfiable' };
   return { kind: 'partial', range: { start, end: Math.min(last, size - 1) } };
