@@ -6,7 +6,7 @@
  * `/api/v1/recordings`, played as VOD under `/hls/recordings`, shared by signed links under
  * `/hls/links`. Per-stream settings under `/api/v1/stream-settings`.
  */
-import { definePlugin, StorageError, type PluginContext, type PluginInstance } from 'xlive/sdk';
+import { definePlugin, StorageError, type PluginContext, type PluginInstance, type RouteOptions } from 'xlive/sdk';
 import { resolveConfig, type HlsConfig } from './config.js';
 import { registerHlsMetrics } from './hls-metrics.js';
 import { HLS_MOUNT, liveHandler } from './hls-routes.js';
@@ -15,6 +15,7 @@ import { preflightHandler } from './http-send.js';
 import { registerRecordingLinks } from './recording-links.js';
 import { recordingPlaylistHandler, recordingSegmentHandler } from './recording-routes.js';
 import { registerRecordingsApi } from './recordings-api.js';
+import { RECORDING_ID_SCHEMA, SEGMENT_FILE_SCHEMA } from './recordings-api-doc.js';
 import { HLS_MIGRATIONS, StreamSettingsStore } from './stream-settings-store.js';
 import { registerStreamSettingsRoutes } from './stream-settings-routes.js';
 import { ViewerCounter } from './viewer-counter.js';
@@ -46,9 +47,14 @@ function setup(ctx: PluginContext<HlsConfig>): PluginInstance {
   registerRecordingsApi({ hls, http: ctx.http, auth: ctx.auth, log: ctx.log });
   registerStreamSettingsRoutes({ http: ctx.http, hls, settings, streams: ctx.streams, auth: ctx.auth, config, log: ctx.log });
   // Recording routes first: they are more specific than the public live route below.
-  const vod = { scope: 'recordings:read', media: true } as const;
-  ctx.http.route('GET', `${HLS_MOUNT}/recordings/:id/index.m3u8`, recordingPlaylistHandler(recordingDeps), vod);
-  ctx.http.route('GET', `${HLS_MOUNT}/recordings/:id/:file`, recordingSegmentHandler(recordingDeps), vod);
+  const vod = (summary: string, file?: boolean) =>
+    ({
+      scope: 'recordings:read',
+      media: true,
+      doc: { summary, tags: ['recordings'], params: { id: RECORDING_ID_SCHEMA, ...(file ? { file: SEGMENT_FILE_SCHEMA } : {}) } },
+    }) satisfies RouteOptions;
+  ctx.http.route('GET', `${HLS_MOUNT}/recordings/:id/index.m3u8`, recordingPlaylistHandler(recordingDeps), vod('VOD playlist of a recording (EVENT while it records)'));
+  ctx.http.route('GET', `${HLS_MOUNT}/recordings/:id/:file`, recordingSegmentHandler(recordingDeps), vod('A recorded segment', true));
   registerRecordingLinks({ hls, http: ctx.http, auth: ctx.auth, log: ctx.log });
 
   const live = liveHandler({ hls, streams: ctx.streams, auth: ctx.auth, http: ctx.http, viewers, config, log: ctx.log });

@@ -12,7 +12,7 @@ import type { HlsStreams } from './hls-streams.js';
 import { sendRecording } from './recording-download.js';
 import { recordingPlaylistHandler, recordingSegmentHandler, type RecordingGate } from './recording-routes.js';
 import { findRecording, linkResource, LINKS_MOUNT, storeOf } from './recordings-api.js';
-import { RECORDING_ID_SCHEMA } from './recordings-api-doc.js';
+import { RECORDING_ID_SCHEMA, SEGMENT_FILE_SCHEMA } from './recordings-api-doc.js';
 
 const MAX_TOKEN = 512;
 
@@ -73,6 +73,6 @@ export function registerRecordingLinks(d: RecordingLinkDeps): void {
     'GET',
     `${LINKS_MOUNT}/:id/:file`,
     recordingSegmentHandler(d, gate),
-    opts('A recorded segment through a signed link', { file: { type: 'string', pattern: '^[A-Za-z0-9]{1,16}-[0-9]{1,12}\\.ts$' } }),
+    opts('A recorded segment through a signed link', { file: SEGMENT_FILE_SCHEMA }),
   );
 }

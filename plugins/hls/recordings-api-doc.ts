@@ -4,6 +4,7 @@ import { MAX_LIMIT, STREAM_PATTERN } from './recording-query.js';
 
 const tags = ['recordings'];
 export const RECORDING_ID_SCHEMA: JsonSchema = { type: 'string', pattern: '^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$', description: 'Recording id, e.g. 20250101T120000Z-0a1b2c3d' };
+export const SEGMENT_FILE_SCHEMA: JsonSchema = { type: 'string', pattern: '^[A-Za-z0-9]{1,16}-[0-9]{1,12}\\.ts$', description: 'segment file name' };
 const idParam = { id: RECORDING_ID_SCHEMA };
 
 const recording: JsonSchema = {
