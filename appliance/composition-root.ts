@@ -249,7 +249,7 @@ export function composeAppliance(opts: RootOptions): {
     },
   });
   const storage = c.resolve<StorageRegistry>(TOKENS.StorageRegistry);
-  registerRecordingControlRoutes(c.resolve(TOKENS.Router), { streams: hub, recordings: () => storage.get()?.recordings });
+  registerRecordingControlRoutes(c.resolve(TOKENS.Router), { streams: hub, recordings: () => storage.get()?.recordings, events });
   bridgeStreamEvents((l) => hub.onEvent(l), events);
   registerPanelRoutes(c.resolve(TOKENS.Router), join(build.packageRoot, 'dist', 'appliance', 'panel'));
   registerCoreHealthChecks(health, { db, plugins });

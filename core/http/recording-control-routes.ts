@@ -12,6 +12,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from 'hono';
 import { ConflictError, StreamNotFoundError } from '../errors/xlive-error.js';
+import type { EventInit } from '../sdk/events.js';
 import type { RouteDoc } from '../sdk/http.js';
 import type { RecordingInfo, RecordingStore } from '../sdk/storage.js';
 import type { StreamApi } from '../sdk/streams.js';
@@ -21,6 +22,8 @@ export interface RecordingControlDeps {
   streams: Pick<StreamApi, 'get' | 'parsePath'>;
   /** The default storage provider's recording store, if it keeps recordings. */
   recordings(): RecordingStore | undefined;
+  /** The box's event log: `recording.requested` / `recording.stop-requested` with who asked. */
+  events?: { record(source: string, init: EventInit): unknown };
   /** How long an answer waits for the recording to start or end (default 10 s). */
   waitMs?: number;
   pollMs?: number;
@@ -76,10 +79,17 @@ export function registerRecordingControlRoutes(r: SecuredRouter, d: RecordingCon
     }
   };
 
+  const note = (c: Context, type: string, path: string, message: string) => {
+    const p = c.get('principal');
+    const by = p ? `${p.kind}:${p.display ?? p.id}` : 'unknown';
+    d.events?.record('core', { type, stream: path, message: `${message} (by ${by})`, data: { by } });
+  };
+
   r.add('core', 'POST', '/api/v1/streams/:app/:name/recording', { scope: 'recordings:write', doc: START_DOC }, async (c) => {
     const { path, store } = target(c);
     const running = await active(store, path);
     store.setLiveRecording(path, true);
+    note(c, 'recording.requested', path, `recording of ${path} requested`);
     if (running) return c.json({ stream: path, recording: true, recordingId: running.id, startedAt: running.startedAt }, 200);
     const started = await poll(() => active(store, path));
     if (!started) return c.json({ stream: path, recording: true, recordingId: null }, 202);
@@ -90,6 +100,7 @@ export function registerRecordingControlRoutes(r: SecuredRouter, d: RecordingCon
     const { path, store } = target(c);
     const running = await active(store, path);
     store.setLiveRecording(path, false);
+    note(c, 'recording.stop-requested', path, `stop of the recording of ${path} requested`);
     if (!running) return c.json({ stream: path, recording: false, recordingId: null }, 200);
     const ended = await poll(async () => {
       const info = (await store.getRecording(running.id))?.info;

@@ -61,7 +61,7 @@ export const doc = {
     },
   },
   get: { summary: "One recording's details and segments", tags, params: idParam, responses: { 200: { description: 'the recording', schema: details } } },
-  delete: { summary: 'Delete a recording and its files', tags, params: idParam, responses: { 204: { description: 'deleted' } } },
+  delete: { summary: 'Delete a recording and its files (409 while it is still recording)', tags, params: idParam, responses: { 204: { description: 'deleted' } } },
   download: {
     summary: 'Download a recording as one MPEG-TS file; honours Range (one range) and If-Range',
     description: 'Range: bytes=a-b, a- or -n answers 206 with Content-Range; a range past the end answers 416 with Content-Range: bytes */<size>; several ranges are ignored (200, whole body). ETag is strong.',

@@ -7,7 +7,7 @@
  *   POST   /api/v1/recordings/:id/links { ttlSeconds? }            recordings:read   signed, expiring URLs
  * Signed links are served by `recording-links.ts` under `/hls/links/<id>/…`.
  */
-import { NotFoundError, ValidationError, type AuthApi, type Context, type HttpRegistrar, type Logger, type RecordingInfo, type RecordingStore, type StorageProvider } from 'xlive/sdk';
+import { ConflictError, NotFoundError, ValidationError, type AuthApi, type Context, type HttpRegistrar, type Logger, type RecordingInfo, type RecordingStore, type StorageProvider } from 'xlive/sdk';
 import { doc } from './recordings-api-doc.js';
 import type { HlsStreams } from './hls-streams.js';
 import { recordingStoreOf, recordingView, type RecordingView } from './recording-access.js';
@@ -102,6 +102,11 @@ export function registerRecordingsApi(d: RecordingsApiDeps): void {
     async (c) => {
       const store = storeOf(d.hls);
       const { info } = await findRecording(store, c.req.param('id'));
+      if (info.endedAt === null) {
+        throw new ConflictError(`recording ${info.id} of ${info.stream} is still running; stop it first (DELETE /api/v1/streams/${info.stream}/recording)`, {
+          details: { recordingId: info.id, stream: info.stream },
+        });
+      }
       await store.recordings.deleteRecording(info.id);
       d.log.info(`recording ${info.id} of ${info.stream} deleted through the api`);
       return c.body(null, 204);

@@ -108,12 +108,17 @@ describe('recordings over /api/v1 on the real appliance', { skip: haveTools ? fa
     const running = await details(id);
     assert.equal(running.active, true);
     assert.equal(running.endedAt, null);
+    const busy = await api('DELETE', `/api/v1/recordings/${id}`);
+    assert.equal(busy.status, 409, 'a running recording is stopped before it is deleted');
+    assert.match(String(busy.body['detail']), /still running/);
 
     const stopped = await api('DELETE', '/api/v1/streams/live/a/recording');
     assert.equal(stopped.status, 200, JSON.stringify(stopped.body));
     assert.equal(stopped.body['recordingId'], id);
     assert.ok(stopped.body['endedAt'], 'the stop answer waits for the recording to be finalized');
     assert.ok(pub.running(), 'the publish goes on');
+    const events = (await api<{ items: Array<{ type: string; stream: string; message: string }> }>('GET', '/api/v1/events?type=recording.requested', admin)).body.items;
+    assert.ok(events.some((e) => e.stream === 'live/a' && e.message.includes('by token:')), JSON.stringify(events));
 
     first = await details(id);
     assert.equal(first.active, false);
