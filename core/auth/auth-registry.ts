@@ -1,5 +1,5 @@
-import { AuthUnavailableError } from '../errors/xlive-error.js';
-import { API_SCOPES, type Action, type AuthApi, type AuthProvider, type Credentials, type Principal } from '../sdk/auth.js';
+import { AuthUnavailableError, ConflictError } from '../errors/xlive-error.js';
+import { API_SCOPES, type Action, type AuthApi, type AuthProvider, type ChangeActor, type Credentials, type Principal } from '../sdk/auth.js';
 
 const ANONYMOUS: Principal = Object.freeze({ id: 'anonymous', kind: 'anonymous', scopes: Object.freeze([]) as readonly string[] });
 
@@ -88,6 +88,23 @@ export class AuthRegistry implements AuthApi {
       if (decision !== undefined) return decision;
     }
     return false;
+  }
+
+  streamProtection(path: string): boolean | undefined {
+    for (const { provider } of this.active()) {
+      const v = provider.streamProtection?.(path);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
+  setStreamProtection(path: string, on: boolean, by: ChangeActor): boolean {
+    const providers = this.decidable();
+    for (const p of providers) {
+      const v = p.setStreamProtection?.(path, on, by);
+      if (v !== undefined) return v;
+    }
+    throw new ConflictError('no running auth provider keeps per-stream protection on this box');
   }
 
   /** The running providers; none: open in lab mode, else AuthUnavailableError. */

@@ -1,4 +1,4 @@
-import { AuthenticationError, ForbiddenError, type Action, type AuthProvider, type Credentials, type Principal } from 'xlive/sdk';
+import { AuthenticationError, ForbiddenError, type Action, type AuthProvider, type ChangeActor, type Credentials, type Principal } from 'xlive/sdk';
 import type { AccountService } from './account-service.js';
 import type { AuditLog } from './audit-log.js';
 import { scopesForRole } from './roles.js';
@@ -6,6 +6,7 @@ import type { SessionStore } from './session-store.js';
 import { signLinkToken, streamOfResource, verifyLinkToken } from './link-token.js';
 import type { StreamGate } from './stream-gate.js';
 import type { StreamKeyStore } from './stream-key-store.js';
+import type { StreamProtection } from './stream-protection.js';
 import type { TokenStore } from './token-store.js';
 import type { UserRecord, UserRepository } from './user-repository.js';
 
@@ -18,6 +19,8 @@ export interface LocalAuthProviderDeps {
   accounts: AccountService;
   gate: StreamGate;
   audit: AuditLog;
+  /** Per-stream viewing protection (on the stream keys). */
+  protection?: StreamProtection;
   /** Signed links (recordings): the playback key and the streams' revocation epochs. */
   links?: { key: Uint8Array; streamKeys: Pick<StreamKeyStore, 'get'>; now?: () => number };
 }
@@ -92,6 +95,14 @@ export class LocalAuthProvider implements AuthProvider {
     const l = this.d.links;
     const now = Math.floor((l.now ?? Date.now)() / 1000);
     return verifyLinkToken(l.key, token, resource, now, this.epochOf(resource));
+  }
+
+  streamProtection(path: string): boolean | undefined {
+    return this.d.protection?.get(path);
+  }
+
+  setStreamProtection(path: string, on: boolean, by: ChangeActor): boolean | undefined {
+    return this.d.protection?.setByPath(path, on, { actor: actorOf(by.principal), ip: by.ip });
   }
 
   private links(): NonNullable<LocalAuthProviderDeps['links']> {

@@ -6,11 +6,14 @@
  *                      applies to a live publish within one segment.
  *   hls.windowSize     segments in this stream's live playlist; null: `plugins.hls.windowSize`. Kept in
  *                      this plugin's database; applies from the stream's next publish.
- *   protection         read-only here: whether viewers need a playback token. It belongs to the
- *                      stream's key (`PATCH /api/v1/stream-keys/:app/:name { "protected": … }`).
- * PUT replaces the writable sections (a missing one is reset to null), PATCH merges.
+ *   protection.protected  whether viewers need a playback token. Kept by the auth provider on the
+ *                      stream's key (auth-local; the same as `PATCH /api/v1/stream-keys/:app/:name`),
+ *                      changed through `AuthApi.setStreamProtection`: applies at once (viewers without
+ *                      a link are ended), 409 when turning it on for a stream that has no key.
+ * PUT replaces `recording` and `hls` (a missing one is reset to null), PATCH merges; `protection` is
+ * changed only when sent, by either (a PUT that forgot it must not make a protected stream public).
  */
-import { NotFoundError, ValidationError, type AuthApi, type Context, type HttpRegistrar, type JsonSchema, type Logger, type RecordingStore, type StreamApi } from 'xlive/sdk';
+import { NotFoundError, ValidationError, type AuthApi, type Context, type HttpRegistrar, type JsonSchema, type Logger, type Principal, type RecordingStore, type StreamApi } from 'xlive/sdk';
 import type { HlsConfig } from './config.js';
 import type { HlsStreams } from './hls-streams.js';
 import { recordingStoreOf } from './recording-access.js';
@@ -21,11 +24,11 @@ const MIN_WINDOW = 2;
 const MAX_WINDOW = 100;
 
 export interface StreamSettingsDeps {
-  http: HttpRegistrar;
   hls: Pick<HlsStreams, 'storage'>;
   settings: StreamSettingsStore;
   streams: Pick<StreamApi, 'parsePath'>;
-  auth: Pick<AuthApi, 'authorize'>;
+  auth: Pick<AuthApi, 'authorize' | 'streamProtection' | 'setStreamProtection'>;
+  http: HttpRegistrar;
   config: HlsConfig;
   log: Logger;
 }
@@ -33,6 +36,8 @@ export interface StreamSettingsDeps {
 interface Writable {
   always: boolean | null;
   windowSize: number | null;
+  /** undefined: unchanged. */
+  protect?: boolean;
 }
 
 const nullable = (schema: JsonSchema): JsonSchema => ({ ...schema, type: [schema['type'] as string, 'null'] });
@@ -42,6 +47,7 @@ const writableSchema: JsonSchema = {
   properties: {
     recording: { type: 'object', additionalProperties: false, properties: { always: nullable({ type: 'boolean' }) } },
     hls: { type: 'object', additionalProperties: false, properties: { windowSize: nullable({ type: 'integer', minimum: MIN_WINDOW, maximum: MAX_WINDOW }) } },
+    protection: { type: 'object', additionalProperties: false, properties: { protected: { type: 'boolean' } } },
   },
 };
 const settingsSchema: JsonSchema = {
@@ -63,7 +69,7 @@ const settingsSchema: JsonSchema = {
     },
     protection: {
       type: 'object',
-      properties: { protected: { type: 'boolean' }, managedAt: { type: 'string', description: 'where protection is changed' } },
+      properties: { protected: { type: 'boolean' }, streamKey: { type: 'string', description: 'the stream key resource protection lives on' } },
     },
   },
 };
@@ -87,16 +93,23 @@ export function registerStreamSettingsRoutes(d: StreamSettingsDeps): void {
       stream: path,
       recording: { always: s.alwaysRecord(path), next: d.config.recordings && s.shouldRecord(path), live: s.liveRecording?.(path) ?? null },
       hls: { windowSize, effectiveWindowSize: windowSize ?? d.config.windowSize },
-      protection: { protected: !(await d.auth.authorize(anonymous, `stream:${path}`, 'read')), managedAt: `/api/v1/stream-keys/${path}` },
+      protection: { protected: d.auth.streamProtection?.(path) ?? !(await d.auth.authorize(anonymous, `stream:${path}`, 'read')), streamKey: `/api/v1/stream-keys/${path}` },
     };
   };
 
   const apply = async (c: Context, merge: boolean) => {
     const path = pathOf(c);
     const next = parseBody(await c.req.text(), merge ? current(path) : { always: null, windowSize: null });
+    // Protection first: it is the change that may be refused (no key), and nothing else is applied then.
+    if (next.protect !== undefined) {
+      if (!d.auth.setStreamProtection) throw new NotFoundError('the auth provider of this box keeps no per-stream protection');
+      const principal = (c.get as (key: string) => unknown)('principal') as Principal | undefined;
+      const ip = d.http.remote(c).replace(/:\d+$/, '');
+      d.auth.setStreamProtection(path, next.protect, { ...(principal && { principal }), ip });
+    }
     store().setAlwaysRecord(path, next.always);
     d.settings.set(path, { windowSize: next.windowSize });
-    d.log.info(`settings of ${path}: always record ${String(next.always)}, window ${String(next.windowSize)}`);
+    d.log.info(`settings of ${path}: always record ${String(next.always)}, window ${String(next.windowSize)}${next.protect === undefined ? '' : `, protected ${String(next.protect)}`}`);
     return c.json(await view(path));
   };
 
@@ -107,7 +120,7 @@ export function registerStreamSettingsRoutes(d: StreamSettingsDeps): void {
   const body = { schema: writableSchema, required: true };
   d.http.route('PUT', `${SETTINGS_MOUNT}/:app/:name`, (c) => apply(c, false), {
     scope: 'streams:write',
-    doc: { summary: "Replace a stream's settings (a missing section is reset to the config's)", tags: ['streams'], params, body, responses: ok },
+    doc: { summary: "Replace a stream's recording and HLS settings (a missing one is reset to the config's); protection only when sent", tags: ['streams'], params, body, responses: ok },
   });
   d.http.route('PATCH', `${SETTINGS_MOUNT}/:app/:name`, (c) => apply(c, true), {
     scope: 'streams:write',
@@ -129,8 +142,7 @@ function parseBody(text: string, base: Writable): Writable {
   const top = obj(body, 'body');
   const out = { ...base };
   for (const key of Object.keys(top)) {
-    if (key === 'protection') throw field('protection', top[key], 'is changed with PATCH /api/v1/stream-keys/:app/:name { "protected": true|false }');
-    if (key !== 'recording' && key !== 'hls') throw field(key, top[key], 'is not a setting (recording, hls)');
+    if (key !== 'recording' && key !== 'hls' && key !== 'protection') throw field(key, top[key], 'is not a setting (recording, hls, protection)');
   }
   if (top['recording'] !== undefined) {
     const r = obj(top['recording'], 'recording');
@@ -149,6 +161,14 @@ function parseBody(text: string, base: Writable): Writable {
         throw field('hls.windowSize', w, `must be an integer from ${MIN_WINDOW} to ${MAX_WINDOW}, or null`);
       }
       out.windowSize = w as number | null;
+    }
+  }
+  if (top['protection'] !== undefined) {
+    const p = obj(top['protection'], 'protection');
+    for (const k of Object.keys(p)) if (k !== 'protected') throw field(`protection.${k}`, p[k], 'is not a setting (protected)');
+    if ('protected' in p) {
+      if (typeof p['protected'] !== 'boolean') throw field('protection.protected', p['protected'], 'must be true or false');
+      out.protect = p['protected'];
     }
   }
   return out;

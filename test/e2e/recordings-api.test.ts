@@ -165,7 +165,7 @@ describe('recordings over /api/v1 on the real appliance', { skip: haveTools ? fa
     assert.equal(set.status, 200, JSON.stringify(set.body));
     assert.deepEqual(set.body['recording'], { always: true, next: true, live: null });
     assert.deepEqual(set.body['hls'], { windowSize: 3, effectiveWindowSize: 3 });
-    assert.deepEqual(set.body['protection'], { protected: false, managedAt: '/api/v1/stream-keys/live/b' });
+    assert.deepEqual(set.body['protection'], { protected: false, streamKey: '/api/v1/stream-keys/live/b' });
     assert.deepEqual((await api('GET', '/api/v1/stream-settings/live/b', reader)).body, set.body, 'persisted');
     const patched = await api('PATCH', '/api/v1/stream-settings/live/c', writer, { hls: { windowSize: 9 } });
     assert.deepEqual(patched.body['recording'], { always: null, next: false, live: null });
@@ -187,11 +187,35 @@ describe('recordings over /api/v1 on the real appliance', { skip: haveTools ? fa
     }, 20_000);
   });
 
-  it('stream settings: validation errors name the field; protection is changed on the stream key; scopes apply', async () => {
+  it('stream settings: protection is kept on the stream key, applies at once, and a PUT that leaves it out keeps it', async () => {
+    const play = async () => (await fetch(`${app.httpUrl}/hls/live/p/index.m3u8`)).status;
+    assert.equal(await play(), 404, 'public and not live');
+    const noKey = await api('PATCH', '/api/v1/stream-settings/live/p', writer, { protection: { protected: true }, hls: { windowSize: 4 } });
+    assert.equal(noKey.status, 409, 'protection lives on a stream key');
+    assert.match(String(noKey.body['detail']), /POST \/api\/v1\/stream-keys/);
+    assert.deepEqual((await api('GET', '/api/v1/stream-settings/live/p', reader)).body['hls'], { windowSize: null, effectiveWindowSize: 6 }, 'a refused change applies nothing');
+    assert.equal((await api('POST', '/api/v1/stream-keys', admin, { path: 'live/p' })).status, 201);
+    const on = await api('PATCH', '/api/v1/stream-settings/live/p', writer, { protection: { protected: true } });
+    assert.equal(on.status, 200, JSON.stringify(on.body));
+    assert.deepEqual(on.body['protection'], { protected: true, streamKey: '/api/v1/stream-keys/live/p' });
+    assert.equal(await play(), 403, 'a viewer without a playback token is refused now');
+    const keys = (await api<{ items: Array<{ path: string; protected: boolean }> }>('GET', '/api/v1/stream-keys', reader)).body.items;
+    assert.equal(keys.find((k) => k.path === 'live/p')?.protected, true, 'the same setting as the stream key shows');
+    const put = await api('PUT', '/api/v1/stream-settings/live/p', writer, { recording: { always: false } });
+    assert.equal((put.body['protection'] as { protected: boolean }).protected, true, 'a PUT without protection keeps it');
+    const audit = (await api<{ items: Array<{ action: string; actor: string; detail: { stream?: string } }> }>('GET', '/api/v1/audit?action=key.protection-changed', admin)).body.items;
+    assert.ok(audit.some((a) => a.detail.stream === 'live/p' && a.actor.startsWith('token:')), JSON.stringify(audit));
+    const off = await api('PATCH', '/api/v1/stream-settings/live/p', writer, { protection: { protected: false } });
+    assert.equal((off.body['protection'] as { protected: boolean }).protected, false);
+    assert.equal(await play(), 404, 'public again');
+  });
+
+  it('stream settings: validation errors name the field; scopes apply', async () => {
     for (const [body, field] of [
       [{ hls: { windowSize: 1 } }, 'hls.windowSize'],
       [{ recording: { always: 'yes' } }, 'recording.always'],
-      [{ protection: { protected: true } }, 'protection'],
+      [{ protection: { protected: 'yes' } }, 'protection.protected'],
+      [{ protection: { locked: true } }, 'protection.locked'],
       [{ colour: 'red' }, 'colour'],
       [{ recording: { sometimes: true } }, 'recording.sometimes'],
     ] as const) {
