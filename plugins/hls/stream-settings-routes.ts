@@ -59,7 +59,7 @@ const settingsSchema: JsonSchema = {
       type: 'object',
       properties: {
         always: { type: ['boolean', 'null'], description: 'null: follow plugins.storage-local.record / recordAll' },
-        next: { type: 'boolean', description: 'whether the next publish will be recorded' },
+        effective: { type: 'boolean', description: 'whether the stream is recorded (now, or at its next publish): the live request, else always, else the config' },
         live: { type: ['boolean', 'null'], description: 'a start/stop request for the current publish (POST/DELETE /api/v1/streams/:app/:name/recording)' },
       },
     },
@@ -91,7 +91,7 @@ export function registerStreamSettingsRoutes(d: StreamSettingsDeps): void {
     const anonymous = { id: 'anonymous', kind: 'anonymous' as const, scopes: [] };
     return {
       stream: path,
-      recording: { always: s.alwaysRecord(path), next: d.config.recordings && s.shouldRecord(path), live: s.liveRecording?.(path) ?? null },
+      recording: { always: s.alwaysRecord(path), effective: d.config.recordings && s.shouldRecord(path), live: s.liveRecording?.(path) ?? null },
       hls: { windowSize, effectiveWindowSize: windowSize ?? d.config.windowSize },
       protection: { protected: d.auth.streamProtection?.(path) ?? !(await d.auth.authorize(anonymous, `stream:${path}`, 'read')), streamKey: `/api/v1/stream-keys/${path}` },
     };

@@ -163,12 +163,12 @@ describe('recordings over /api/v1 on the real appliance', { skip: haveTools ? fa
   it('"always record" and the HLS window, set per stream, apply to the next publish', async () => {
     const set = await api('PUT', '/api/v1/stream-settings/live/b', writer, { recording: { always: true }, hls: { windowSize: 3 } });
     assert.equal(set.status, 200, JSON.stringify(set.body));
-    assert.deepEqual(set.body['recording'], { always: true, next: true, live: null });
+    assert.deepEqual(set.body['recording'], { always: true, effective: true, live: null });
     assert.deepEqual(set.body['hls'], { windowSize: 3, effectiveWindowSize: 3 });
     assert.deepEqual(set.body['protection'], { protected: false, streamKey: '/api/v1/stream-keys/live/b' });
     assert.deepEqual((await api('GET', '/api/v1/stream-settings/live/b', reader)).body, set.body, 'persisted');
     const patched = await api('PATCH', '/api/v1/stream-settings/live/c', writer, { hls: { windowSize: 9 } });
-    assert.deepEqual(patched.body['recording'], { always: null, next: false, live: null });
+    assert.deepEqual(patched.body['recording'], { always: null, effective: false, live: null });
 
     const pub = startPublisher(`${app.rtmpUrl}/live/b`, 60);
     peers.push(pub);
@@ -233,7 +233,7 @@ describe('recordings over /api/v1 on the real appliance', { skip: haveTools ? fa
     assert.equal((await api('PATCH', '/api/v1/stream-settings/live/b', reader, {})).status, 403);
     // PUT resets what it does not name.
     const reset = await api('PUT', '/api/v1/stream-settings/live/b', writer, {});
-    assert.deepEqual(reset.body['recording'], { always: null, next: false, live: null });
+    assert.deepEqual(reset.body['recording'], { always: null, effective: false, live: null });
     assert.deepEqual(reset.body['hls'], { windowSize: null, effectiveWindowSize: 6 });
   });
 
