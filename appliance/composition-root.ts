@@ -14,6 +14,7 @@ import { registerConfigRoutes } from '../core/http/config-routes.js';
 import { RuntimeConfig } from '../core/config/runtime-config.js';
 import type { ConnectionGuard } from '../core/net/connection-guard.js';
 import { HTTP_GUARD_SHARE, liveCoreConfig, type LiveCoreApplier } from './live-core-config.js';
+import { registerRecordingControlRoutes } from '../core/http/recording-control-routes.js';
 import { PolicyTable } from '../core/http/access-policy.js';
 import { createHttpApp } from '../core/http/http-app.js';
 import { HttpMetrics } from '../core/http/http-metrics.js';
@@ -326,6 +327,8 @@ export function composeAppliance(opts: RootOptions): {
     record: (type, message, data) => events.record('core', { type, message, data }),
     trustProxy: v.http.trustProxy,
   });
+  const storage = c.resolve<StorageRegistry>(TOKENS.StorageRegistry);
+  registerRecordingControlRoutes(c.resolve(TOKENS.Router), { streams: hub, recordings: () => storage.get()?.recordings, events });
   bridgeStreamEvents((l) => hub.onEvent(l), events);
   const updates = c.resolve<UpdateService>('UpdateService');
   if (v.update.stateDir) c.resolve<BodyLimits>('BodyLimits').allow('POST', UPDATES_PATH, v.update.maxUploadBytes);

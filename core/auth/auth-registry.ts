@@ -1,5 +1,5 @@
-import { AuthUnavailableError } from '../errors/xlive-error.js';
-import { API_SCOPES, type Action, type AuthApi, type AuthProvider, type Credentials, type Principal } from '../sdk/auth.js';
+import { AuthUnavailableError, ConflictError } from '../errors/xlive-error.js';
+import { API_SCOPES, type Action, type AuthApi, type AuthProvider, type ChangeActor, type Credentials, type Principal } from '../sdk/auth.js';
 
 const ANONYMOUS: Principal = Object.freeze({ id: 'anonymous', kind: 'anonymous', scopes: Object.freeze([]) as readonly string[] });
 
@@ -70,6 +70,41 @@ export class AuthRegistry implements AuthApi {
       if (decision !== undefined) return decision;
     }
     return true;
+  }
+
+  signLink(resource: string, ttlSeconds: number): { token: string; expiresAt: string } {
+    const exp = Math.floor(Date.now() / 1000) + Math.max(1, Math.floor(ttlSeconds));
+    for (const { provider } of this.active()) {
+      if (!provider.signLink) continue;
+      return { token: provider.signLink(resource, exp), expiresAt: new Date(exp * 1000).toISOString() };
+    }
+    throw new AuthUnavailableError('no running auth provider signs links on this box');
+  }
+
+  verifyLink(resource: string, token: string): boolean {
+    if (typeof token !== 'string' || token.length > 512) return false;
+    for (const { provider } of this.active()) {
+      const decision = provider.verifyLink?.(resource, token);
+      if (decision !== undefined) return decision;
+    }
+    return false;
+  }
+
+  streamProtection(path: string): boolean | undefined {
+    for (const { provider } of this.active()) {
+      const v = provider.streamProtection?.(path);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
+  setStreamProtection(path: string, on: boolean, by: ChangeActor): boolean {
+    const providers = this.decidable();
+    for (const p of providers) {
+      const v = p.setStreamProtection?.(path, on, by);
+      if (v !== undefined) return v;
+    }
+    throw new ConflictError('no running auth provider keeps per-stream protection on this box');
   }
 
   /** The running providers; none: open in lab mode, else AuthUnavailableError. */

@@ -74,6 +74,18 @@ export class RateLimitedError extends XliveError {
     super(message, options);
   }
 }
+/** A `Range` request none of whose ranges lies inside the representation (HTTP 416, RFC 9110 §15.5.17). */
+export class RangeNotSatisfiableError extends XliveError {
+  readonly code = 'RANGE_NOT_SATISFIABLE';
+  constructor(
+    message: string,
+    /** The complete length, sent in `Content-Range: bytes *\/<size>`. */
+    readonly size: number,
+    options: XliveErrorOptions = {},
+  ) {
+    super(message, options);
+  }
+}
 export class LimitExceededError extends XliveError {
   readonly code = 'LIMIT_EXCEEDED';
 }

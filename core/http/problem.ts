@@ -1,4 +1,4 @@
-import { isXliveError, RateLimitedError, type XliveError } from '../errors/xlive-error.js';
+import { isXliveError, RangeNotSatisfiableError, RateLimitedError, type XliveError } from '../errors/xlive-error.js';
 
 /** The one place error codes become HTTP statuses (RFC 9457 problem details). */
 const STATUS_BY_CODE: Record<string, number> = {
@@ -17,6 +17,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   VALIDATION_FAILED: 400,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
+  RANGE_NOT_SATISFIABLE: 416,
   LIMIT_EXCEEDED: 503,
   CONNECTION_LIMIT: 503,
   STORAGE_ERROR: 500,
@@ -97,6 +98,7 @@ export function toProblem(err: unknown, instance?: string, requestId?: string): 
   const e = err as XliveError;
   const status = statusForCode(e.code);
   if (e instanceof RateLimitedError) headers['retry-after'] = String(Math.max(1, Math.ceil(e.retryAfterSeconds)));
+  if (e instanceof RangeNotSatisfiableError) headers['content-range'] = `bytes */${e.size}`;
   if (status === 401) headers['www-authenticate'] = 'Bearer realm="xlive"';
   // The unread rest of a refused upload would be taken for the next request on a kept-alive socket.
   if (status === 413) headers['connection'] = 'close';

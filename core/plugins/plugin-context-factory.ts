@@ -252,6 +252,10 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
       },
       authenticate: (c) => s.auth.authenticate(c),
       authorize: (p, r, a) => s.auth.authorize(p, r, a),
+      signLink: (r, ttl) => s.auth.signLink(r, ttl),
+      verifyLink: (r, t) => s.auth.verifyLink(r, t),
+      streamProtection: (path) => s.auth.streamProtection(path),
+      setStreamProtection: (path, on, by) => s.auth.setStreamProtection(path, on, by),
     },
     storage: {
       register: (provider) => {

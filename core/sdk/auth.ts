@@ -33,6 +33,28 @@ export interface AuthProvider {
   authenticate(credentials: Credentials): Promise<Principal | null>;
   /** true/false to decide, undefined to abstain. */
   authorize(principal: Principal, resource: string, action: Action): Promise<boolean | undefined>;
+  /**
+   * Sign a short-lived link to `resource` (`recording:<app>/<stream>/<id>`, …) valid until
+   * `expiresAtSeconds` (epoch seconds): an opaque token a player or `curl` presents without a session.
+   * Optional; a provider that cannot sign leaves it out.
+   */
+  signLink?(resource: string, expiresAtSeconds: number): string;
+  /** Whether `token` is a link this provider signed for exactly `resource`, unexpired and not revoked; undefined to abstain. */
+  verifyLink?(resource: string, token: string): boolean | undefined;
+  /** Whether viewing `<app>/<stream>` needs credentials (a playback token), as this provider keeps it; undefined to abstain. Optional. */
+  streamProtection?(path: string): boolean | undefined;
+  /**
+   * Turn a stream's viewing protection on or off (audited with `by`); returns the new value, or
+   * undefined when this provider does not keep protection. Optional.
+   */
+  setStreamProtection?(path: string, on: boolean, by: ChangeActor): boolean | undefined;
+}
+
+/** Who asked for a change, for the audit log. */
+export interface ChangeActor {
+  principal?: Principal;
+  /** Client IP. */
+  ip?: string;
 }
 
 export interface AuthApi {
@@ -41,6 +63,18 @@ export interface AuthApi {
   authenticate(credentials: Credentials): Promise<Principal>;
   /** Ask providers in order; with none deciding, the default policy (open) applies. */
   authorize(principal: Principal, resource: string, action: Action): Promise<boolean>;
+  /**
+   * A signed link token for `resource`, valid for `ttlSeconds`, from the first running provider that
+   * signs links (AuthUnavailableError when none does). See `AuthProvider.signLink`. Optional for
+   * test doubles; the host's context always has it (API 1.2).
+   */
+  signLink?(resource: string, ttlSeconds: number): { token: string; expiresAt: string };
+  /** Whether a running provider vouches for `token` as a link to exactly `resource` (false when none does). */
+  verifyLink?(resource: string, token: string): boolean;
+  /** A stream's viewing protection from the first running provider that keeps it (undefined when none does). Optional for test doubles. */
+  streamProtection?(path: string): boolean | undefined;
+  /** Change it through the first running provider that keeps it (ConflictError when none does). Optional for test doubles. */
+  setStreamProtection?(path: string, on: boolean, by: ChangeActor): boolean;
 }
 
 /** API scopes tokens carry and roles expand to. */

@@ -66,4 +66,15 @@ export interface RecordingStore {
   listRecordings(stream?: string): Promise<RecordingInfo[]>;
   getRecording(recordingId: string): Promise<{ info: RecordingInfo; segments: RecordingSegment[] } | null>;
   deleteRecording(recordingId: string): Promise<void>;
+  /**
+   * Start (true) or stop (false) recording a live stream now, until its publisher leaves (then the
+   * override is dropped); null drops it at once. `shouldRecord` answers with it first; the muxer asks
+   * again at every segment, so a change takes effect at the next segment. Optional.
+   */
+  setLiveRecording?(stream: string, on: boolean | null): void;
+  /** The live override of `stream`, if any. Optional. */
+  liveRecording?(stream: string): boolean | null;
+  /** The stream's persisted "always record" setting: true/false, or null to follow the config. Optional. */
+  alwaysRecord?(stream: string): boolean | null;
+  setAlwaysRecord?(stream: string, on: boolean | null): void;
 }

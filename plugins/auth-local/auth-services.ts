@@ -13,6 +13,7 @@ import type { SetupCode } from './setup-code.js';
 import { SessionStore } from './session-store.js';
 import { StreamGate } from './stream-gate.js';
 import { StreamKeyStore, type ParsePath } from './stream-key-store.js';
+import { StreamProtection } from './stream-protection.js';
 import { TokenStore } from './token-store.js';
 import { UserRepository } from './user-repository.js';
 
@@ -23,6 +24,7 @@ export interface AuthServices {
   sessions: SessionStore;
   tokens: TokenStore;
   streamKeys: StreamKeyStore;
+  protection: StreamProtection;
   audit: AuditLog;
   lockouts: LockoutLimiter;
   accounts: AccountService;
@@ -48,6 +50,8 @@ export interface AuthServicesOptions {
   onHashing?: (running: number, queued: number) => void;
   onHashRefused?: () => void;
   setupCode?: SetupCode;
+  /** End a stream's viewers (protection turned on); they come back with a playback link. */
+  endViewers?: (path: string, reason: string) => number;
   /** Refusals, for metrics: `login`/`setup`/`publish` × `failed`/`denied`/`rate-limited`. */
   onRefused?: (what: 'login' | 'setup' | 'publish', reason: string) => void;
 }
@@ -105,8 +109,9 @@ export function createAuthServices(o: AuthServicesOptions): AuthServices {
     now,
     ...(o.onRefused && { onRefused: (reason: string) => o.onRefused?.('publish', reason) }),
   });
-  const provider = new LocalAuthProvider({ users, sessions, tokens, accounts, gate, audit });
-  return { config, boxKeys: o.boxKeys, users, sessions, tokens, streamKeys, audit, lockouts, accounts, gate, provider, hashing, setupCode: o.setupCode };
+  const protection = new StreamProtection({ keys: streamKeys, audit, ...(o.endViewers && { endViewers: o.endViewers }) });
+  const provider = new LocalAuthProvider({ users, sessions, tokens, accounts, gate, audit, protection, links: { key: o.boxKeys.playback, streamKeys, now } });
+  return { config, boxKeys: o.boxKeys, users, sessions, tokens, streamKeys, protection, audit, lockouts, accounts, gate, provider, hashing, setupCode: o.setupCode };
 }
 
 /**

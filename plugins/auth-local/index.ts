@@ -46,6 +46,7 @@ export default definePlugin<PartialConfig>({
       },
       onHashRefused: () => refused.inc({ what: 'password-hash', reason: 'busy' }),
       setupCode: new SetupCode(setupCodeFile(ctx.paths.data, config)),
+      endViewers: (path, reason) => ctx.streams.endReaders(path, reason),
     });
     ctx.auth.register(services.provider);
     registerSessionRoutes(ctx.http, services);

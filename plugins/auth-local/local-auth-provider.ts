@@ -1,9 +1,12 @@
-import { AuthenticationError, ForbiddenError, type Action, type AuthProvider, type Credentials, type Principal } from 'xlive/sdk';
+import { AuthenticationError, ForbiddenError, type Action, type AuthProvider, type ChangeActor, type Credentials, type Principal } from 'xlive/sdk';
 import type { AccountService } from './account-service.js';
 import type { AuditLog } from './audit-log.js';
 import { scopesForRole } from './roles.js';
 import type { SessionStore } from './session-store.js';
+import { signLinkToken, streamOfResource, verifyLinkToken } from './link-token.js';
 import type { StreamGate } from './stream-gate.js';
+import type { StreamKeyStore } from './stream-key-store.js';
+import type { StreamProtection } from './stream-protection.js';
 import type { TokenStore } from './token-store.js';
 import type { UserRecord, UserRepository } from './user-repository.js';
 
@@ -16,6 +19,10 @@ export interface LocalAuthProviderDeps {
   accounts: AccountService;
   gate: StreamGate;
   audit: AuditLog;
+  /** Per-stream viewing protection (on the stream keys). */
+  protection?: StreamProtection;
+  /** Signed links (recordings): the playback key and the streams' revocation epochs. */
+  links?: { key: Uint8Array; streamKeys: Pick<StreamKeyStore, 'get'>; now?: () => number };
 }
 
 export function userPrincipal(user: UserRecord): Principal {
@@ -76,6 +83,37 @@ export class LocalAuthProvider implements AuthProvider {
     if (resource.startsWith('stream:')) return this.d.gate.authorize(p, resource.slice('stream:'.length), action);
     if (resource.startsWith('api:')) return p.scopes.includes(resource.slice('api:'.length));
     return undefined;
+  }
+
+  signLink(resource: string, expiresAtSeconds: number): string {
+    const l = this.links();
+    return signLinkToken(l.key, resource, expiresAtSeconds, this.epochOf(resource));
+  }
+
+  verifyLink(resource: string, token: string): boolean | undefined {
+    if (!this.d.links) return undefined;
+    const l = this.d.links;
+    const now = Math.floor((l.now ?? Date.now)() / 1000);
+    return verifyLinkToken(l.key, token, resource, now, this.epochOf(resource));
+  }
+
+  streamProtection(path: string): boolean | undefined {
+    return this.d.protection?.get(path);
+  }
+
+  setStreamProtection(path: string, on: boolean, by: ChangeActor): boolean | undefined {
+    return this.d.protection?.setByPath(path, on, { actor: actorOf(by.principal), ip: by.ip });
+  }
+
+  private links(): NonNullable<LocalAuthProviderDeps['links']> {
+    if (!this.d.links) throw new ForbiddenError('this auth provider signs no links');
+    return this.d.links;
+  }
+
+  /** The revocation epoch of the stream a resource belongs to (0 when the stream has no key). */
+  private epochOf(resource: string): number {
+    const path = streamOfResource(resource);
+    return (path && this.d.links?.streamKeys.get(path)?.playbackEpoch) || 0;
   }
 
   private session(c: Extract<Credentials, { type: 'session' }>): Principal {

@@ -45,6 +45,8 @@ export class HlsStream {
   private segmenter: Segmenter | undefined;
   private tag = '';
   private recorder: Recorder | undefined;
+  /** The recording store of the current session (when recordings are on). */
+  private recordings: RecordingStore | undefined;
   private sessions = 0;
   private phaseValue: HlsPhase = 'grace';
   private disposed = false;
@@ -54,7 +56,7 @@ export class HlsStream {
   /** Recordings of past sessions still storing their last segments. */
   private readonly draining = new Set<Promise<void>>();
   private readonly clock: () => number;
-  private readonly windowSize: number;
+  readonly windowSize: number;
   /** The newest segments' bytes, oldest first (insertion order), at most `windowSize`. */
   private readonly recent = new Map<string, Buffer>();
 
@@ -93,17 +95,47 @@ export class HlsStream {
     this.badFramesSeen = 0;
     this.phaseValue = 'live';
     this.playlist.setEnded(false);
-    if (recordings && this.deps.config.recordings && this.wantsRecording(recordings)) {
-      this.recorder = new Recorder({
-        path: this.path,
-        provider: this.deps.provider,
-        store: recordings,
-        log: this.deps.log,
-        maxPending: this.deps.config.maxPendingWrites,
-        onPaused: this.deps.onRecordingPaused,
-        onSegmentRecorded: () => this.deps.metrics.recordedSegments.inc(),
-      });
+    this.recordings = recordings && this.deps.config.recordings ? recordings : undefined;
+    if (this.recordings && this.wantsRecording(this.recordings)) this.recorder = this.newRecorder();
+  }
+
+  private newRecorder(): Recorder {
+    return new Recorder({
+      path: this.path,
+      provider: this.deps.provider,
+      store: this.recordings!,
+      log: this.deps.log,
+      maxPending: this.deps.config.maxPendingWrites,
+      onPaused: this.deps.onRecordingPaused,
+      onSegmentRecorded: () => this.deps.metrics.recordedSegments.inc(),
+    });
+  }
+
+  /**
+   * Asked again at every finished segment, so a start or stop through the API (or a changed
+   * "always record" setting) takes effect within one segment: a new recording starts with the
+   * segment just finished (segments begin on a keyframe), a stopped one ends after the last one.
+   */
+  private followRecordingWish(): void {
+    const store = this.recordings;
+    if (!store) return;
+    const wants = this.wantsRecording(store);
+    if (wants && !this.recorder) {
+      this.deps.log.info(`recording ${this.path}: started while live`);
+      this.recorder = this.newRecorder();
+    } else if (!wants && this.recorder && !this.recorder.isStopped) {
+      this.deps.log.info(`recording ${this.path}: stopped while live`);
+      this.endRecorder();
     }
+  }
+
+  private endRecorder(): void {
+    const recorder = this.recorder;
+    this.recorder = undefined;
+    if (!recorder) return;
+    recorder.end();
+    const idle: Promise<void> = recorder.idle().finally(() => this.draining.delete(idle));
+    this.draining.add(idle);
   }
 
   private wantsRecording(recordings: RecordingStore): boolean {
@@ -156,13 +188,8 @@ export class HlsStream {
         this.deps.onError('muxer', describeError(err));
       }
     }
-    const recorder = this.recorder;
-    this.recorder = undefined;
-    if (recorder) {
-      recorder.end();
-      const idle: Promise<void> = recorder.idle().finally(() => this.draining.delete(idle));
-      this.draining.add(idle);
-    }
+    this.endRecorder();
+    this.recordings = undefined;
     if (this.phaseValue === 'live') this.phaseValue = 'grace';
   }
 
@@ -227,6 +254,7 @@ export class HlsStream {
   private store(seg: Segment): void {
     const closedAt = this.clock();
     const name = segmentName(this.tag, seg.sequence);
+    if (this.segmenter) this.followRecordingWish();
     this.recorder?.add(seg, name);
     this.writes.push({
       droppable: true,

@@ -24,6 +24,8 @@ export interface HlsStreamsDeps {
   config: HlsConfig;
   log: Logger;
   metrics: HlsMetrics;
+  /** A stream's own playlist window (per-stream settings), when it differs from the config's. */
+  windowSizeFor?(path: string): number | undefined;
   /** A state was released (forget its viewers). */
   onReleased?(path: string): void;
   now?: () => number;
@@ -113,6 +115,11 @@ export class HlsStreams {
     if (this.stopped || !provider) return;
     let entry = this.entries.get(path);
     if (entry?.sessionId === sessionId) return;
+    if (entry && !entry.reader && entry.stream.windowSize !== this.windowSizeOf(path)) {
+      // The stream's window setting changed since its state was made: this publish starts afresh.
+      this.release(path, entry);
+      entry = undefined;
+    }
     if (!entry) {
       this.makeRoom();
       entry = { stream: this.createStream(path, provider), reader: undefined, sessionId: undefined, leftAt: 0, graceTimer: undefined, ttlTimer: undefined };
@@ -189,8 +196,13 @@ export class HlsStreams {
     }
   }
 
+  private windowSizeOf(path: string): number {
+    return this.deps.windowSizeFor?.(path) ?? this.deps.config.windowSize;
+  }
+
   private createStream(path: string, provider: StorageProvider): HlsStream {
-    const { config, log, metrics, events } = this.deps;
+    const { log, metrics, events } = this.deps;
+    const config = { ...this.deps.config, windowSize: this.windowSizeOf(path) };
     return new HlsStream({
       path,
       config,

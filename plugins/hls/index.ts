@@ -1,22 +1,23 @@
 /**
  * The HLS plugin: every published stream is remuxed in-process to MPEG-TS segments (cut at keyframes
  * near `segmentMs`), stored through the StorageProvider (storage-local), and served as RFC 8216 live
- * playlists at `GET /hls/<app>/<stream>/index.m3u8`. Recordings (when the provider's config asks for
- * them) are kept alongside and served as VOD under `/hls/recordings`.
+ * playlists at `GET /hls/<app>/<stream>/index.m3u8`. Recordings (when the provider's config, a
+ * stream's settings or an API request ask for them) are kept alongside: managed under
+ * `/api/v1/recordings`, played as VOD under `/hls/recordings`, shared by signed links under
+ * `/hls/links`. Per-stream settings under `/api/v1/stream-settings`.
  */
-import { definePlugin, StorageError, type PluginContext, type PluginInstance } from 'xlive/sdk';
+import { definePlugin, StorageError, type PluginContext, type PluginInstance, type RouteOptions } from 'xlive/sdk';
 import { resolveConfig, type HlsConfig } from './config.js';
 import { registerHlsMetrics } from './hls-metrics.js';
 import { HLS_MOUNT, liveHandler } from './hls-routes.js';
 import { HlsStreams } from './hls-streams.js';
 import { preflightHandler } from './http-send.js';
-import {
-  deleteRecordingHandler,
-  downloadRecordingHandler,
-  listRecordingsHandler,
-  recordingPlaylistHandler,
-  recordingSegmentHandler,
-} from './recording-routes.js';
+import { registerRecordingLinks } from './recording-links.js';
+import { recordingPlaylistHandler, recordingSegmentHandler } from './recording-routes.js';
+import { registerRecordingsApi } from './recordings-api.js';
+import { RECORDING_ID_SCHEMA, SEGMENT_FILE_SCHEMA } from './recordings-api-doc.js';
+import { HLS_MIGRATIONS, StreamSettingsStore } from './stream-settings-store.js';
+import { registerStreamSettingsRoutes } from './stream-settings-routes.js';
 import { ViewerCounter } from './viewer-counter.js';
 
 /** Keys a running plugin cannot take live (see `reconfigure`). */
@@ -30,7 +31,9 @@ function setup(ctx: PluginContext<HlsConfig>): PluginInstance {
   const config = resolveConfig(ctx.config as unknown as Record<string, unknown>);
   const viewers = new ViewerCounter(VIEWER_WINDOW_SEGMENTS * config.segmentMs);
   const metrics = registerHlsMetrics(ctx.metrics, () => viewers.counts());
+  const settings = new StreamSettingsStore(() => ctx.store.migrate(HLS_MIGRATIONS));
   const hls = new HlsStreams({
+    windowSizeFor: (path) => settings.get(path).windowSize ?? undefined,
     streams: ctx.streams,
     events: ctx.events,
     config,
@@ -43,13 +46,18 @@ function setup(ctx: PluginContext<HlsConfig>): PluginInstance {
   });
 
   const recordingDeps = { hls, http: ctx.http, log: ctx.log };
+  registerRecordingsApi({ hls, http: ctx.http, auth: ctx.auth, log: ctx.log });
+  registerStreamSettingsRoutes({ http: ctx.http, hls, settings, streams: ctx.streams, auth: ctx.auth, config, log: ctx.log });
   // Recording routes first: they are more specific than the public live route below.
-  ctx.http.route('GET', `${HLS_MOUNT}/recordings`, listRecordingsHandler(recordingDeps), { scope: 'recordings:read' });
-  const vod = { scope: 'recordings:read', media: true } as const;
-  ctx.http.route('GET', `${HLS_MOUNT}/recordings/:id/index.m3u8`, recordingPlaylistHandler(recordingDeps), vod);
-  ctx.http.route('GET', `${HLS_MOUNT}/recordings/:id/download`, downloadRecordingHandler(recordingDeps), vod);
-  ctx.http.route('GET', `${HLS_MOUNT}/recordings/:id/:file`, recordingSegmentHandler(recordingDeps), vod);
-  ctx.http.route('DELETE', `${HLS_MOUNT}/recordings/:id`, deleteRecordingHandler(recordingDeps), { scope: 'recordings:write' });
+  const vod = (summary: string, file?: boolean) =>
+    ({
+      scope: 'recordings:read',
+      media: true,
+      doc: { summary, tags: ['recordings'], params: { id: RECORDING_ID_SCHEMA, ...(file ? { file: SEGMENT_FILE_SCHEMA } : {}) } },
+    }) satisfies RouteOptions;
+  ctx.http.route('GET', `${HLS_MOUNT}/recordings/:id/index.m3u8`, recordingPlaylistHandler(recordingDeps), vod('VOD playlist of a recording (EVENT while it records)'));
+  ctx.http.route('GET', `${HLS_MOUNT}/recordings/:id/:file`, recordingSegmentHandler(recordingDeps), vod('A recorded segment', true));
+  registerRecordingLinks({ hls, http: ctx.http, auth: ctx.auth, log: ctx.log });
 
   const live = liveHandler({ hls, streams: ctx.streams, auth: ctx.auth, http: ctx.http, viewers, config, log: ctx.log });
   ctx.http.route('GET', `${HLS_MOUNT}/*`, live, { public: true, media: true });

@@ -15,9 +15,10 @@ describe('hls plugin: recordings', { skip: haveFfmpeg ? false : 'ffmpeg missing'
       pub.close();
       const rec = h.storage.recordings;
       await until(() => [...rec.items.values()].some((r) => r.info.endedAt !== null), 'recording ended');
-      const list = (await (await fetch(`${h.url}/hls/recordings`)).json()) as { recordings: Array<{ id: string }> };
-      assert.equal(list.recordings.length, 1);
-      const id = list.recordings[0].id as string;
+      const list = (await (await fetch(`${h.url}/api/v1/recordings`)).json()) as { items: Array<{ id: string }>; next: string | null };
+      assert.equal(list.items.length, 1);
+      assert.equal(list.next, null);
+      const id = list.items[0]!.id;
       const { segments } = rec.items.get(id)!;
       assert.ok(segments.length >= 3);
       assert.deepEqual(segments.map((s) => s.seq), segments.map((_, i) => i));
@@ -31,7 +32,7 @@ describe('hls plugin: recordings', { skip: haveFfmpeg ? false : 'ffmpeg missing'
       assert.equal(play.code, 0, play.stderr);
       assert.equal(play.stderr.trim(), '', play.stderr);
 
-      const dl = await fetch(`${h.url}/hls/recordings/${id}/download`);
+      const dl = await fetch(`${h.url}/api/v1/recordings/${id}/download`);
       assert.equal(dl.status, 200);
       assert.match(dl.headers.get('content-disposition') ?? '', /attachment; filename="live_rec-.*\.ts"/);
       const whole = Buffer.from(await dl.arrayBuffer());
@@ -39,7 +40,7 @@ describe('hls plugin: recordings', { skip: haveFfmpeg ? false : 'ffmpeg missing'
 
       assert.equal((await fetch(`${h.url}/hls/recordings/${id}/..%2f..%2fx.ts`)).status, 404);
       assert.equal((await fetch(`${h.url}/hls/recordings/not-a-recording/index.m3u8`)).status, 404);
-      assert.equal((await fetch(`${h.url}/hls/recordings/${id}`, { method: 'DELETE' })).status, 204);
+      assert.equal((await fetch(`${h.url}/api/v1/recordings/${id}`, { method: 'DELETE' })).status, 204);
       assert.equal((await fetch(`${h.url}/hls/recordings/${id}/index.m3u8`)).status, 404);
     } finally {
       await h.close();

@@ -47,6 +47,10 @@ export function createStorageLocalPlugin(deps: StorageLocalDeps = {}): PluginDef
           data: { bytesFree: e.bytesFree },
         });
       });
+      // A live start/stop request (POST/DELETE /api/v1/streams/:app/:name/recording) lasts one publish.
+      ctx.streams.onEvent((e) => {
+        if (e.type === 'unpublished' && provider.isStarted) provider.recordings.setLiveRecording(e.path, null);
+      });
       // setup's own start/stop close over the provider (no module-level state).
       return {
         start: () => provider.start(),

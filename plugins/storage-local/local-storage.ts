@@ -54,6 +54,10 @@ export class LocalStorage implements LocalStorageProvider {
       getRecording: async (id) => catalog().get(id),
       deleteRecording: async (id) => catalog().delete(id),
       recordingKey: (id, fileName) => catalog().key(id, fileName),
+      setLiveRecording: (stream, on) => catalog().setLiveRecording(stream, on),
+      liveRecording: (stream) => catalog().liveRecording(stream),
+      alwaysRecord: (stream) => catalog().alwaysRecord(stream),
+      setAlwaysRecord: (stream, on) => catalog().setAlwaysRecord(stream, on),
     };
   }
 

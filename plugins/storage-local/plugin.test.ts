@@ -89,7 +89,7 @@ describe('plugin lifecycle', () => {
     const h = await startHarness();
     try {
       const tables = h.t.parts.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'storage_local_%' ORDER BY name").all() as Array<{ name: string }>;
-      assert.deepEqual(tables.map((r) => r.name), ['storage_local_recordings', 'storage_local_segments']);
+      assert.deepEqual(tables.map((r) => r.name), ['storage_local_recordings', 'storage_local_segments', 'storage_local_stream_settings']);
     } finally {
       await h.cleanup();
     }

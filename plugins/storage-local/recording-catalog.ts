@@ -30,11 +30,41 @@ export interface RecordingCatalogDeps {
 export class RecordingCatalog {
   private readonly dirty = new Set<string>();
   private flushing: Promise<void> | null = null;
+  /** Start/stop requests for live streams (API), dropped when the publisher leaves. */
+  private readonly live = new Map<string, boolean>();
+  /** The persisted per-stream "always record" settings (loaded once; written through). */
+  private always: Map<string, boolean> | undefined;
 
   constructor(private readonly d: RecordingCatalogDeps) {}
 
+  /** A live start/stop request, then the stream's "always record" setting, then the config (`record`, `recordAll`). */
   shouldRecord(path: string): boolean {
-    return this.d.record[path] ?? this.d.recordAll;
+    return this.live.get(path) ?? this.alwaysMap().get(path) ?? this.d.record[path] ?? this.d.recordAll;
+  }
+
+  setLiveRecording(path: string, on: boolean | null): void {
+    if (on === null) this.live.delete(path);
+    else this.live.set(checkPath(path), on);
+  }
+
+  liveRecording(path: string): boolean | null {
+    return this.live.get(path) ?? null;
+  }
+
+  alwaysRecord(path: string): boolean | null {
+    return this.alwaysMap().get(path) ?? null;
+  }
+
+  setAlwaysRecord(path: string, on: boolean | null): void {
+    checkPath(path);
+    this.d.repo.setAlwaysRecord(path, on, this.d.now());
+    if (on === null) this.alwaysMap().delete(path);
+    else this.alwaysMap().set(path, on);
+  }
+
+  private alwaysMap(): Map<string, boolean> {
+    this.always ??= this.d.repo.alwaysRecordSettings();
+    return this.always;
   }
 
   /** Whether `id` is a known recording still taking segments. */
@@ -48,8 +78,7 @@ export class RecordingCatalog {
   }
 
   async begin(path: string): Promise<string> {
-    const segs = typeof path === 'string' ? path.split('/') : [];
-    if (segs.length !== 2 || !segs.every(isSafeSegment)) throw new ValidationError(`stream path ${JSON.stringify(path)} is not "<app>/<stream>"`);
+    checkPath(path);
     const now = this.d.now();
     const id = recordingId(now);
     this.d.repo.insertRecording(id, path, now);
@@ -202,6 +231,12 @@ export function sidecarOf(row: RecordingRow, segs: readonly SegmentRow[]): Sidec
     endedMs: row.ended_at,
     segments: segs.map((s) => ({ file: s.key.slice(s.key.lastIndexOf('/') + 1), seq: s.seq, durationMs: s.duration_ms, discontinuity: s.discontinuity === 1 })),
   };
+}
+
+function checkPath(path: string): string {
+  const segs = typeof path === 'string' ? path.split('/') : [];
+  if (segs.length !== 2 || !segs.every(isSafeSegment)) throw new ValidationError(`stream path ${JSON.stringify(path)} is not "<app>/<stream>"`);
+  return path;
 }
 
 /** `20250101T120000Z-0a1b2c3d`: UTC start second plus 32 random bits. */

@@ -28,6 +28,17 @@ export const RECORDING_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX storage_local_segments_recording ON storage_local_segments (recording_id, seq);
     `,
   },
+  {
+    version: 2,
+    name: 'per-stream recording settings',
+    up: `
+      CREATE TABLE storage_local_stream_settings (
+        stream_path TEXT PRIMARY KEY,
+        always_record INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export interface RecordingRow {
@@ -147,6 +158,21 @@ export class RecordingRepository {
 
   recomputeTotals(id: string): void {
     this.totals.run({ id });
+  }
+
+  /** Persisted "always record" settings by stream path. */
+  alwaysRecordSettings(): Map<string, boolean> {
+    const rows = this.db.prepare('SELECT stream_path, always_record FROM storage_local_stream_settings').all() as Array<{ stream_path: string; always_record: number }>;
+    return new Map(rows.map((r) => [r.stream_path, r.always_record !== 0]));
+  }
+
+  setAlwaysRecord(path: string, on: boolean | null, nowMs: number): void {
+    if (on === null) this.db.prepare('DELETE FROM storage_local_stream_settings WHERE stream_path = ?').run(path);
+    else {
+      this.db
+        .prepare('INSERT INTO storage_local_stream_settings (stream_path, always_record, updated_at) VALUES (?, ?, ?) ON CONFLICT (stream_path) DO UPDATE SET always_record = excluded.always_record, updated_at = excluded.updated_at')
+        .run(path, on ? 1 : 0, nowMs);
+    }
   }
 
   transaction<T>(fn: () => T): T {

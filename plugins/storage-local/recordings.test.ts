@@ -29,6 +29,38 @@ describe('recordings', () => {
     assert.equal(all.provider.recordings.shouldRecord('live/private'), false);
   });
 
+  it('answers shouldRecord with a live request first, then the persisted "always record", then the config', async () => {
+    const h = await open({ config: { record: { 'live/stage': true }, recordAll: false } });
+    const r = h.provider.recordings;
+    r.setAlwaysRecord('live/stage', false);
+    r.setAlwaysRecord('live/other', true);
+    assert.equal(r.shouldRecord('live/stage'), false, 'the stream setting wins over the config');
+    assert.equal(r.shouldRecord('live/other'), true);
+    r.setLiveRecording('live/other', false);
+    assert.equal(r.shouldRecord('live/other'), false, 'a live stop wins over "always"');
+    assert.equal(r.liveRecording('live/other'), false);
+    r.setLiveRecording('live/other', null);
+    assert.equal(r.shouldRecord('live/other'), true);
+    r.setAlwaysRecord('live/stage', null);
+    assert.equal(r.shouldRecord('live/stage'), true, 'null follows the config again');
+    assert.throws(() => r.setAlwaysRecord('../x', true), ValidationError);
+    // Persisted: a restarted provider on the same database still has it.
+    const again = await h.restart();
+    assert.equal(again.provider.recordings.alwaysRecord('live/other'), true);
+    assert.equal(again.provider.recordings.alwaysRecord('live/stage'), null);
+  });
+
+  it('drops a live start/stop request when the publisher leaves', async () => {
+    const h = await open();
+    const r = h.provider.recordings;
+    const pub = h.t.parts.hub.publish('live/now', { protocol: 'test' });
+    r.setLiveRecording('live/now', true);
+    assert.equal(r.shouldRecord('live/now'), true);
+    pub.close();
+    assert.equal(r.liveRecording('live/now'), null);
+    assert.equal(r.shouldRecord('live/now'), false);
+  });
+
   it('records, lists, serves a VOD segment list, ends and deletes', async () => {
     const clock = new FakeClock();
     const h = await open({ deps: { now: clock.now } });

@@ -25,6 +25,10 @@ export interface LocalRecordingStore extends RecordingStore {
   getRecording(recordingId: string): Promise<{ info: LocalRecordingInfo; segments: LocalRecordingSegment[] } | null>;
   /** The key of `fileName` inside a recording: `<app>/<stream>/<id>/<fileName>`. */
   recordingKey(recordingId: string, fileName: string): string;
+  setLiveRecording(stream: string, on: boolean | null): void;
+  liveRecording(stream: string): boolean | null;
+  alwaysRecord(stream: string): boolean | null;
+  setAlwaysRecord(stream: string, on: boolean | null): void;
 }
 
 export interface ClassUsage {

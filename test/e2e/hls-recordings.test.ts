@@ -105,8 +105,8 @@ describe('hls on storage-local: recordings and a full disk', { skip: haveFfmpeg 
       pub.close();
 
       const list = await until('an ended recording', async () => {
-        const body = (await (await fetch(`${box.url}/hls/recordings`)).json()) as { recordings: Array<{ id: string; endedMs?: number | null; endedAt?: string | null }> };
-        return body.recordings.length === 1 && (body.recordings[0]!.endedMs ?? body.recordings[0]!.endedAt ?? null) !== null ? body.recordings : undefined;
+        const body = (await (await fetch(`${box.url}/api/v1/recordings`)).json()) as { items: Array<{ id: string; endedAt: string | null }> };
+        return body.items.length === 1 && body.items[0]!.endedAt !== null ? body.items : undefined;
       });
       const id = list[0]!.id;
       const vod = await (await fetch(`${box.url}/hls/recordings/${id}/index.m3u8`)).text();
@@ -117,7 +117,7 @@ describe('hls on storage-local: recordings and a full disk', { skip: haveFfmpeg 
       assert.equal(play.code, 0, play.stderr);
       assert.equal(play.stderr.trim(), '', play.stderr);
 
-      const dl = await fetch(`${box.url}/hls/recordings/${id}/download`);
+      const dl = await fetch(`${box.url}/api/v1/recordings/${id}/download`);
       assert.equal(dl.status, 200);
       const whole = Buffer.from(await dl.arrayBuffer());
       let sum = 0;
@@ -137,7 +137,7 @@ describe('hls on storage-local: recordings and a full disk', { skip: haveFfmpeg 
         assert.ok(Math.abs(measured - listed) < 0.2, `download lasts ${measured} s, the VOD playlist ${listed} s`);
       }
 
-      assert.equal((await fetch(`${box.url}/hls/recordings/${id}`, { method: 'DELETE' })).status, 204);
+      assert.equal((await fetch(`${box.url}/api/v1/recordings/${id}`, { method: 'DELETE' })).status, 204);
       assert.equal((await fetch(`${box.url}/hls/recordings/${id}/index.m3u8`)).status, 404);
     } finally {
       await box.close();
@@ -152,8 +152,8 @@ describe('hls on storage-local: recordings and a full disk', { skip: haveFfmpeg 
       const half = Math.floor(clip.length / 2);
       await pushAll(pub, clip.slice(0, half));
       await until('a recorded segment', async () => {
-        const body = (await (await fetch(`${box.url}/hls/recordings`)).json()) as { recordings: Array<{ segmentCount?: number; segments?: number }> };
-        return (body.recordings[0]?.segmentCount ?? body.recordings[0]?.segments ?? 0) > 0;
+        const body = (await (await fetch(`${box.url}/api/v1/recordings`)).json()) as { items: Array<{ segments: number }> };
+        return (body.items[0]?.segments ?? 0) > 0;
       });
       free = 1024 * 1024; // far below the watermark
       const before = uris((await (await fetch(`${box.url}/hls/live/full/index.m3u8`)).text()));

@@ -112,7 +112,7 @@ describe('plugin databases: a box laid out the old way is moved on start, and a 
 
   it('moves auth-local\'s and storage-local\'s tables out of xlive.db into their own files once, and logs it', () => {
     assert.match(app.output(), /moved 7 tables \(\d+ rows\) of auth-local from \S+xlive\.db into its own database \S+auth-local\.db/);
-    assert.match(app.output(), /moved 2 tables \(\d+ rows\) of storage-local/);
+    assert.match(app.output(), /moved 3 tables \(\d+ rows\) of storage-local/);
     const core = tablesOf(join(dataDir, 'xlive.db'));
     assert.deepEqual(core.filter((t) => t.startsWith('auth_local_') || t.startsWith('storage_local_')), []);
     const db = new Database(join(dataDir, 'xlive.db'), { readonly: true });

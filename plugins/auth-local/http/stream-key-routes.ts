@@ -97,12 +97,9 @@ export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, de
       const body = await readJson(c);
       const value = optionalBoolean(body, 'protected');
       if (value === undefined) throw new ValidationError('send { "protected": true|false }');
-      const before = s.streamKeys.require(pathOf(c));
-      const info = s.streamKeys.setProtected(before.path, value);
-      // Viewers who joined while the stream was public hold no link: end them; link holders come back.
-      const ended = value && !before.protected ? deps.endViewers(info.path, 'the stream is now protected') : 0;
       const { actor, ip } = who(c);
-      s.audit.record({ actor, ip, action: 'key.protection-changed', detail: { stream: info.path, protected: value, viewersEnded: ended } });
+      // Viewers who joined while the stream was public hold no link: they are ended; link holders come back.
+      const { info } = s.protection.set(pathOf(c), value, { actor, ip });
       return c.json(info);
     },
     write,
