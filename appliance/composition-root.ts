@@ -20,6 +20,8 @@ import { EventLog } from '../core/events/event-log.js';
 import { bridgeStreamEvents } from '../core/events/stream-event-bridge.js';
 import { HttpServer } from '../core/http/http-server.js';
 import { RouteTable } from '../core/http/route-table.js';
+import { RouteDocCompiler } from '../core/http/route-doc-compiler.js';
+import { registerOpenApiRoute } from '../core/http/openapi-route.js';
 import { SinkLogger, streamSink, type Logger } from '../core/logging/logger.js';
 import { MetricsRegistry } from '../core/metrics/metrics-registry.js';
 import { installSdkResolver } from '../core/plugins/sdk-resolver.js';
@@ -129,7 +131,9 @@ export function composeAppliance(opts: RootOptions): {
     new AuthAvailability({ registry: k.resolve(TOKENS.AuthRegistry), plugins: () => k.resolve<PluginHost>(TOKENS.PluginHost).list(), labModeOrigin: config.origin('auth.labMode') }),
   ));
   c.register(TOKENS.StorageRegistry, once(() => new StorageRegistry()));
-  c.register(TOKENS.RouteTable, once(() => new RouteTable()));
+  // Route docs are compiled once at registration; responses are checked against them only in tests.
+  const routeDocs = new RouteDocCompiler({ checkResponses: opts.env['XLIVE_CHECK_RESPONSES'] === '1', log: log.child('http') });
+  c.register(TOKENS.RouteTable, once(() => new RouteTable(routeDocs)));
   c.register(TOKENS.EventLog, once(() => new EventLog(new EventRepository(db), v.events.maxEvents, log.child('events'))));
   c.register(TOKENS.HttpApp, once((k) =>
     createHttpApp({ bodyLimitBytes: v.http.bodyLimitBytes, log: log.child('http'), metrics: new HttpMetrics(k.resolve(TOKENS.MetricsRegistry)) }),
@@ -139,7 +143,7 @@ export function composeAppliance(opts: RootOptions): {
     const rejected = metrics.counter({ name: 'xlive_rate_limit_rejections_total', help: 'Requests refused by a rate limit', labelNames: ['bucket'] as const });
     const limits = new HttpRateLimits({ ...v.http.rateLimits, trustProxy: v.http.trustProxy, onReject: (bucket) => rejected.inc({ bucket }) });
     const hostCheck = new HostCheck(k.resolve<BoxNames>('BoxNames'), v.http.trustProxy);
-    return new SecuredRouter(k.resolve(TOKENS.HttpApp), new PolicyTable(), k.resolve(TOKENS.AuthRegistry), limits, v.http.trustProxy, hostCheck);
+    return new SecuredRouter(k.resolve(TOKENS.HttpApp), new PolicyTable(), k.resolve(TOKENS.AuthRegistry), limits, v.http.trustProxy, hostCheck, routeDocs);
   }));
   c.register('ListenerGuards', once((k) => {
     const metrics = k.resolve<MetricsRegistry>(TOKENS.MetricsRegistry);
@@ -247,6 +251,7 @@ export function composeAppliance(opts: RootOptions): {
       return true;
     },
   });
+  registerOpenApiRoute(c.resolve(TOKENS.Router), { title: build.name, version: build.version, pluginApiVersion: build.apiVersion });
   bridgeStreamEvents((l) => hub.onEvent(l), events);
   registerPanelRoutes(c.resolve(TOKENS.Router), join(build.packageRoot, 'dist', 'appliance', 'panel'));
   registerCoreHealthChecks(health, { db, plugins });

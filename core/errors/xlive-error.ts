@@ -108,6 +108,10 @@ export class HostNotAllowedError extends XliveError {
 export class ScopeNotHeldError extends XliveError {
   readonly code = 'SCOPE_NOT_HELD';
 }
+/** A route's `doc` (RouteOptions.doc) does not compile: a registration error naming the route and owner. */
+export class RouteDocInvalidError extends XliveError {
+  readonly code = 'ROUTE_DOC_INVALID';
+}
 export class DatabaseError extends XliveError {
   readonly code: string = 'DATABASE_ERROR';
 }

@@ -29,6 +29,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   PLUGIN_MANIFEST_INVALID: 400,
   PLUGIN_CONSENT_REQUIRED: 409,
   PLUGIN_NOT_RUNNING: 503,
+  ROUTE_DOC_INVALID: 500,
 };
 
 const TITLES: Record<number, string> = {

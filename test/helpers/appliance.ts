@@ -55,6 +55,8 @@ export async function startAppliance(opts: StartOptions = {}): Promise<Appliance
       XLIVE_RTMP_PORT: '0',
       XLIVE_LOG_LEVEL: 'info',
       XLIVE_PORTS_FILE: portsFile,
+      // Every documented route's answers are checked against its doc (500 RESPONSE_INVALID on drift).
+      XLIVE_CHECK_RESPONSES: '1',
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
