@@ -155,7 +155,8 @@ export class RouteDocCompiler {
           if (!params({ ...data })) throw requestError('path', params.errors![0]!, data);
         }
         if (query) {
-          const data = c.req.query();
+          // An empty value (`?limit=`) counts as absent, as the handlers always read it.
+          const data = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ''));
           if (!query({ ...data })) throw requestError('query', query.errors![0]!, data);
         }
         if (body) {

@@ -9,6 +9,7 @@ import { resolveConfig, type HlsConfig } from './config.js';
 import { registerHlsMetrics } from './hls-metrics.js';
 import { HLS_MOUNT, liveHandler } from './hls-routes.js';
 import { HlsStreams } from './hls-streams.js';
+import { HLS_ROUTE_DOCS as DOCS } from './route-docs.js';
 import { preflightHandler } from './http-send.js';
 import {
   deleteRecordingHandler,
@@ -42,16 +43,16 @@ function setup(ctx: PluginContext<HlsConfig>): PluginInstance {
 
   const recordingDeps = { hls, http: ctx.http, log: ctx.log };
   // Recording routes first: they are more specific than the public live route below.
-  ctx.http.route('GET', `${HLS_MOUNT}/recordings`, listRecordingsHandler(recordingDeps), { scope: 'recordings:read' });
+  ctx.http.route('GET', `${HLS_MOUNT}/recordings`, listRecordingsHandler(recordingDeps), { scope: 'recordings:read', doc: DOCS.listRecordings });
   const vod = { scope: 'recordings:read', media: true } as const;
-  ctx.http.route('GET', `${HLS_MOUNT}/recordings/:id/index.m3u8`, recordingPlaylistHandler(recordingDeps), vod);
-  ctx.http.route('GET', `${HLS_MOUNT}/recordings/:id/download`, downloadRecordingHandler(recordingDeps), vod);
-  ctx.http.route('GET', `${HLS_MOUNT}/recordings/:id/:file`, recordingSegmentHandler(recordingDeps), vod);
-  ctx.http.route('DELETE', `${HLS_MOUNT}/recordings/:id`, deleteRecordingHandler(recordingDeps), { scope: 'recordings:write' });
+  ctx.http.route('GET', `${HLS_MOUNT}/recordings/:id/index.m3u8`, recordingPlaylistHandler(recordingDeps), { ...vod, doc: DOCS.recordingPlaylist });
+  ctx.http.route('GET', `${HLS_MOUNT}/recordings/:id/download`, downloadRecordingHandler(recordingDeps), { ...vod, doc: DOCS.downloadRecording });
+  ctx.http.route('GET', `${HLS_MOUNT}/recordings/:id/:file`, recordingSegmentHandler(recordingDeps), { ...vod, doc: DOCS.recordingSegment });
+  ctx.http.route('DELETE', `${HLS_MOUNT}/recordings/:id`, deleteRecordingHandler(recordingDeps), { scope: 'recordings:write', doc: DOCS.deleteRecording });
 
   const live = liveHandler({ hls, streams: ctx.streams, auth: ctx.auth, http: ctx.http, viewers, config, log: ctx.log });
-  ctx.http.route('GET', `${HLS_MOUNT}/*`, live, { public: true, media: true });
-  ctx.http.route('OPTIONS', `${HLS_MOUNT}/*`, preflightHandler('GET, OPTIONS'), { public: true, media: true });
+  ctx.http.route('GET', `${HLS_MOUNT}/*`, live, { public: true, media: true, doc: DOCS.live });
+  ctx.http.route('OPTIONS', `${HLS_MOUNT}/*`, preflightHandler('GET, OPTIONS'), { public: true, media: true, doc: DOCS.livePreflight });
 
   ctx.health.register({
     name: 'muxer',

@@ -1,5 +1,6 @@
 import { ValidationError, type HttpRegistrar } from 'xlive/sdk';
 import type { AuthServices } from '../auth-services.js';
+import { AUTH_ROUTE_DOCS as DOCS } from './route-docs.js';
 import { MAX_AUDIT_PAGE } from '../audit-log.js';
 
 function intParam(name: string, v: string | undefined, max: number): number | undefined {
@@ -21,6 +22,6 @@ export function registerAuditRoutes(http: HttpRegistrar, s: AuthServices): void 
       if (action !== undefined && !/^[a-z.-]{1,40}$/.test(action)) throw new ValidationError('action must be an audit action such as login.failed');
       return c.json({ items: s.audit.list({ ...(limit && { limit }), ...(beforeId && { beforeId }), ...(action && { action }) }) });
     },
-    { scope: 'system:admin' },
+    { scope: 'system:admin', doc: DOCS.listAudit },
   );
 }

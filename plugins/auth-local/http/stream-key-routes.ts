@@ -1,5 +1,6 @@
 import { ValidationError, type Context, type HttpRegistrar } from 'xlive/sdk';
 import type { AuthServices } from '../auth-services.js';
+import { AUTH_ROUTE_DOCS as DOCS } from './route-docs.js';
 import { actorOf } from '../local-auth-provider.js';
 import { signPlaybackToken } from '../playback-token.js';
 import type { StreamKeyInfo } from '../stream-key-store.js';
@@ -52,7 +53,7 @@ export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, de
   };
   const withKey = (c: Context, info: StreamKeyInfo, key: string) => ({ ...info, key, publish: publishInfo(c, info, key) });
 
-  http.route('GET', '/api/v1/stream-keys', (c) => c.json({ items: s.streamKeys.list(), publishAuth: s.config.publishAuth }), read);
+  http.route('GET', '/api/v1/stream-keys', (c) => c.json({ items: s.streamKeys.list(), publishAuth: s.config.publishAuth }), { ...read, doc: DOCS.listStreamKeys });
 
   http.route(
     'POST',
@@ -65,7 +66,7 @@ export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, de
       s.audit.record({ actor, ip, action: 'key.created', detail: { stream: info.path, fingerprint: info.fingerprint, protected: info.protected } });
       return noStoreJson(c, withKey(c, info, key), 201);
     },
-    write,
+    { ...write, doc: DOCS.createStreamKey },
   );
 
   http.route(
@@ -79,7 +80,7 @@ export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, de
       deps.kick(info.path, 'stream key rotated');
       return noStoreJson(c, withKey(c, info, key));
     },
-    write,
+    { ...write, doc: DOCS.rotateStreamKey },
   );
 
   http.route(
@@ -97,7 +98,7 @@ export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, de
       s.audit.record({ actor, ip, action: 'key.protection-changed', detail: { stream: info.path, protected: value, viewersEnded: ended } });
       return c.json(info);
     },
-    write,
+    { ...write, doc: DOCS.patchStreamKey },
   );
 
   http.route(
@@ -110,7 +111,7 @@ export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, de
       s.audit.record({ actor, ip, action: 'key.deleted', detail: { stream: path } });
       return c.body(null, 204);
     },
-    write,
+    { ...write, doc: DOCS.deleteStreamKey },
   );
 
   http.route(
@@ -123,7 +124,7 @@ export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, de
       s.audit.record({ actor, ip, action: 'playback-token.revoked', detail: { stream: info.path, epoch: info.playbackEpoch, viewersEnded: ended } });
       return c.json({ ...info, viewersEnded: ended });
     },
-    write,
+    { ...write, doc: DOCS.revokePlayback },
   );
 
   http.route(
@@ -143,7 +144,7 @@ export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, de
       s.audit.record({ actor, ip, action: 'playback-token.created', detail: { stream: info.path, expiresAt: new Date(exp * 1000).toISOString() } });
       return noStoreJson(c, { path: info.path, token, query: `token=${token}`, expiresAt: new Date(exp * 1000).toISOString(), protected: info.protected }, 201);
     },
-    read,
+    { ...read, doc: DOCS.createPlaybackToken },
   );
 }
 

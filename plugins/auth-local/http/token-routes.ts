@@ -1,5 +1,6 @@
 import { ForbiddenError, ValidationError, type HttpRegistrar, type Principal } from 'xlive/sdk';
 import type { AuthServices } from '../auth-services.js';
+import { AUTH_ROUTE_DOCS as DOCS } from './route-docs.js';
 import { actorOf, userIdOf } from '../local-auth-provider.js';
 import { assertHolds, parseScopes } from '../roles.js';
 import { parseTokenName } from '../token-store.js';
@@ -18,7 +19,7 @@ const MAX_DAYS = 3650;
 export function registerTokenRoutes(http: HttpRegistrar, s: AuthServices): void {
   const scope = { scope: 'system:admin' };
 
-  http.route('GET', '/api/v1/tokens', (c) => c.json({ items: s.tokens.list() }), scope);
+  http.route('GET', '/api/v1/tokens', (c) => c.json({ items: s.tokens.list() }), { ...scope, doc: DOCS.listTokens });
 
   http.route(
     'POST',
@@ -40,7 +41,7 @@ export function registerTokenRoutes(http: HttpRegistrar, s: AuthServices): void 
       s.audit.record({ actor, ip: requestFacts(http, c, s.config.trustProxy).ip, action: 'token.created', detail: { tokenId: token.id, name, scopes, expiresAt: token.expiresAt } });
       return noStoreJson(c, { ...token, token: jwt }, 201);
     },
-    scope,
+    { ...scope, doc: DOCS.createToken },
   );
 
   http.route(
@@ -54,7 +55,7 @@ export function registerTokenRoutes(http: HttpRegistrar, s: AuthServices): void 
       }
       return c.body(null, 204);
     },
-    scope,
+    { ...scope, doc: DOCS.revokeToken },
   );
 }
 
