@@ -131,7 +131,8 @@ export const CORE_ROUTE_DOCS = {
         required: ['enabled'],
         properties: {
           enabled: { type: 'boolean' },
-          permissions: { type: 'array', items: { type: 'string' }, description: 'The permissions the plugin declares, confirmed' },
+          // Not constrained here: anything but exactly the declared list is answered 409 with that list.
+          permissions: { description: 'The permissions the plugin declares, confirmed: an array of strings (otherwise 409 PLUGIN_CONSENT_REQUIRED with the list)' },
         },
       },
     },

@@ -51,6 +51,8 @@ export default definePlugin({ setup(ctx) {
     },
   });
   ctx.http.route('GET', '/plain', (c) => c.text('no doc here'), { public: true });
+  // Answers something else than its doc says: the response check (tests) must catch it.
+  ctx.http.route('GET', '/drift', (c) => c.json({ id: 'seven', text: 'x' }), { public: true, doc: { summary: 'Drifts', responses: { 200: { description: 'A note', schema: NOTE } } } });
 } });`;
 
 /** A plugin whose doc is not a valid schema: its setup fails, naming the route. */
@@ -162,6 +164,13 @@ describe('OpenAPI document of a running box', () => {
     assert.equal(pw.status, 400);
     assert.equal(pw.body['field'], 'body.password');
     assert.equal(pw.body['value'], '[redacted]');
+  });
+
+  it('the response check (on in tests) turns an answer that drifted from its doc into 500 RESPONSE_INVALID naming the route', async () => {
+    const r = await call<Record<string, string>>(app.httpUrl, 'GET', '/plugins/notes/drift');
+    assert.equal(r.status, 500);
+    assert.equal(r.body['code'], 'RESPONSE_INVALID');
+    assert.match(r.body['detail'] ?? '', /GET \/plugins\/notes\/drift \(plugin notes\).*\/id must be integer/);
   });
 
   it('without credentials a guarded route answers 401 before the body is looked at', async () => {
