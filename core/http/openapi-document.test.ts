@@ -32,5 +32,7 @@ describe('buildOpenApiDocument', () => {
     assert.deepEqual(x1.security, []);
     assert.deepEqual(Object.keys(x1.responses), ['200', '429', '503'], 'a plugin route may answer 503 (plugin not running)');
     assert.ok(x2.responses['413'], 'a body can be too large');
+    const declared = (buildOpenApiDocument([{ owner: 'p1', method: 'GET', path: '/x', options: { doc: { summary: 'x', tags: ['things'] } } }], info) as { tags: Array<{ name: string }> }).tags;
+    assert.deepEqual(declared.map((t) => t.name), ['things'], 'every tag used is declared');
   });
 });

@@ -104,6 +104,7 @@ export function buildOpenApiDocument(routes: readonly DocumentedRoute[], info: O
   const paths: Record<string, Json> = {};
   const ids = new Set<string>();
   const owners = new Set<string>();
+  const tags = new Set<string>();
   const sorted = [...routes].sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
   for (const r of sorted) {
     const doc = r.options.doc;
@@ -115,6 +116,7 @@ export function buildOpenApiDocument(routes: readonly DocumentedRoute[], info: O
     for (let n = 2; ids.has(id); n++) id = `${doc?.operationId ?? operationIdOf(r.method, r.path)}${n}`;
     ids.add(id);
     owners.add(r.owner);
+    for (const t of doc?.tags ?? [r.owner]) tags.add(t);
     const parameters = parametersOf(r);
     item[method] = {
       operationId: id,
@@ -143,7 +145,7 @@ export function buildOpenApiDocument(routes: readonly DocumentedRoute[], info: O
       description: 'The HTTP API of this xlive box: the core and the plugins it runs now. Errors are RFC 9457 problem+json.',
       'x-plugin-api-version': info.pluginApiVersion,
     },
-    tags: [...owners].sort().map((name) => ({ name, description: name === 'core' ? 'The core' : `Routes of plugin ${name}` })),
+    tags: [...tags].sort().map((name) => ({ name, ...(owners.has(name) && { description: name === 'core' ? 'The core' : `Routes of plugin ${name}` }) })),
     paths,
     components: {
       schemas: { Problem: PROBLEM_SCHEMA },
