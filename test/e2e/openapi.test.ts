@@ -20,6 +20,7 @@ import type { SecuredRouter } from '../../core/http/secured-router.js';
 import { call, signIn, makeToken, type Creds } from '../../plugins/auth-local/testing/http-client.js';
 import { startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
 import { enablePlugins, writePlugin } from '../helpers/external-plugins.js';
+import { OpenApiClient } from '../helpers/openapi-client.js';
 
 const PW = 'correct horse battery';
 const FAST = { XLIVE_AUTH_LOCAL_FAILURE_DELAY_MIN_MS: '0', XLIVE_AUTH_LOCAL_FAILURE_DELAY_MAX_MS: '20' };
@@ -187,6 +188,27 @@ describe('OpenAPI document of a running box', () => {
     const token = await makeToken(app.httpUrl, admin, ['system:read']);
     assert.equal((await call(app.httpUrl, 'GET', '/api/v1/events?limit=5&type=plugin.failed', { token: token.token })).status, 200);
     assert.equal((await call(app.httpUrl, 'GET', '/api/v1/events?limit=', { token: token.token })).status, 200, 'an empty value counts as absent');
+  });
+
+  it('a client that knows only a token and the document manages stream keys; the scope it states is the one enforced', async () => {
+    const token = await makeToken(app.httpUrl, admin, ['streams:read', 'streams:write']);
+    const client = await OpenApiClient.load(app.httpUrl, token.token);
+    const created = await client.call<{ path: string; key: string }>('postStreamKeys', { body: { path: 'live/doc' } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.path, 'live/doc');
+    const listed = await client.call<{ items: Array<{ path: string }> }>('getStreamKeys');
+    assert.ok(listed.body.items.some((k) => k.path === 'live/doc'));
+    const patched = await client.call<{ protected: boolean }>('patchStreamKeysByAppByName', { params: { app: 'live', name: 'doc' }, body: { protected: true } });
+    assert.equal(patched.status, 200);
+    assert.equal(patched.body.protected, true);
+    const link = await client.call<{ token: string }>('postPlaybackTokens', { body: { path: 'live/doc', ttlSeconds: 120 } });
+    assert.equal(link.status, 201);
+    // The document says users need users:admin; this token lacks it and is refused with that scope named.
+    assert.equal(client.scopeOf('getUsers'), 'users:admin');
+    const refused = await client.call<Record<string, unknown>>('getUsers');
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body['requiredScope'], 'users:admin');
+    assert.equal((await client.withToken('').call('getStreamKeys')).status, 401);
   });
 });
 
