@@ -71,7 +71,8 @@ export class OpenApiClient {
       if (v === undefined) throw new Error(`${operationId} needs path parameter ${name}`);
       return encodeURIComponent(String(v));
     });
-    const query = new URLSearchParams(Object.entries(args.query ?? {}).map(([k, v]) => [k, String(v)]));
+    const query = new URLSearchParams();
+    for (const [k, v] of Object.entries(args.query ?? {})) query.set(k, String(v));
     const headers: Record<string, string> = {};
     if (this.token) headers['authorization'] = `Bearer ${this.token}`;
     if (args.body !== undefined) headers['content-type'] = 'application/json';
