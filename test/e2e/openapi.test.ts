@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -172,6 +173,23 @@ describe('OpenAPI document of a running box', () => {
     assert.equal(r.status, 500);
     assert.equal(r.body['code'], 'RESPONSE_INVALID');
     assert.match(r.body['detail'] ?? '', /GET \/plugins\/notes\/drift \(plugin notes\).*\/id must be integer/);
+  });
+
+  it('reads a body to validate only up to http.bodyLimitBytes, even chunked without a length (413)', async () => {
+    const url = new URL('/plugins/notes/notes/7', app.httpUrl);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(url, { method: 'PUT', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', cookie: admin.cookie!, 'x-csrf-token': admin.csrf! } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', (err) => ((err as NodeJS.ErrnoException).code === 'EPIPE' || (err as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(err)));
+      req.write('{"text":"');
+      const chunk = 'z'.repeat(64 * 1024);
+      for (let i = 0; i < 24; i++) req.write(chunk); // 1.5 MiB > the 1 MiB default
+      req.end('"}');
+    });
+    assert.equal(status, 413);
+    assert.equal((await fetch(`${app.httpUrl}/healthz`)).status, 200);
   });
 
   it('without credentials a guarded route answers 401 before the body is looked at', async () => {
