@@ -88,6 +88,47 @@ function truncate(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max)}…`;
 }
 
+interface RequestValidators {
+  params?: ValidateFunction | undefined;
+  query?: ValidateFunction | undefined;
+  body?: ValidateFunction | undefined;
+  bodyRequired: boolean;
+}
+
+/** The middleware checking path params, query and a JSON body, in that order; the first violation is a 400. */
+function requestValidator(v: RequestValidators): MiddlewareHandler {
+  return async (c, next) => {
+    if (v.params) {
+      const data: Record<string, string> = { ...c.req.param() };
+      if (!v.params({ ...data })) throw requestError('path', v.params.errors![0]!, data);
+    }
+    if (v.query) {
+      // An empty value (`?limit=`) counts as absent, as the handlers always read it.
+      const data = Object.fromEntries(Object.entries(c.req.query()).filter(([, x]) => x !== ''));
+      if (!v.query({ ...data })) throw requestError('query', v.query.errors![0]!, data);
+    }
+    if (v.body) {
+      // Read within http.bodyLimitBytes (the app's body limit ran first); Hono keeps the text for the handler.
+      const text = await c.req.text();
+      if (text.length === 0) {
+        if (v.bodyRequired) throw new ValidationError('a JSON request body is required', { details: { field: 'body', rule: 'required' } });
+        return next();
+      }
+      if (!JSON_TYPE.test(c.req.header('content-type') ?? '')) {
+        throw new ValidationError('send the body as JSON (Content-Type: application/json)', { details: { field: 'body', rule: 'contentType: application/json' } });
+      }
+      let data: unknown;
+      try {
+        data = JSON.parse(text);
+      } catch {
+        throw new ValidationError('the request body is not valid JSON', { details: { field: 'body', rule: 'json' } });
+      }
+      if (!v.body(data)) throw requestError('body', v.body.errors![0]!, data);
+    }
+    return next();
+  };
+}
+
 /**
  * Compiles route docs (`RouteOptions.doc`) into request validators, once per route at registration,
  * with Ajv in JSON Schema 2020-12 (the dialect of OpenAPI 3.1). A doc whose schemas do not compile,
@@ -100,10 +141,6 @@ export class RouteDocCompiler {
 
   constructor(opts: RouteDocCompilerOptions = {}) {
     this.checker = opts.checkResponses ? new ResponseChecker(newAjv(false), opts.log) : undefined;
-  }
-
-  get checksResponses(): boolean {
-    return this.checker !== undefined;
   }
 
   /** Check a doc without keeping anything (plugin registration: fail the plugin's setup, not the box). */
@@ -154,38 +191,7 @@ export class RouteDocCompiler {
     } catch (err) {
       fail('a doc.responses schema is not a valid JSON Schema', err);
     }
-    const bodyRequired = doc.body?.required === true;
-    const request: MiddlewareHandler | undefined = params || query || body
-      ? async (c, next) => {
-        if (params) {
-          const data: Record<string, string> = { ...c.req.param() };
-          if (!params({ ...data })) throw requestError('path', params.errors![0]!, data);
-        }
-        if (query) {
-          // An empty value (`?limit=`) counts as absent, as the handlers always read it.
-          const data = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ''));
-          if (!query({ ...data })) throw requestError('query', query.errors![0]!, data);
-        }
-        if (body) {
-          const text = await c.req.text();
-          if (text.length === 0) {
-            if (bodyRequired) throw new ValidationError('a JSON request body is required', { details: { field: 'body', rule: 'required' } });
-          } else {
-            if (!JSON_TYPE.test(c.req.header('content-type') ?? '')) {
-              throw new ValidationError('send the body as JSON (Content-Type: application/json)', { details: { field: 'body', rule: 'contentType: application/json' } });
-            }
-            let data: unknown;
-            try {
-              data = JSON.parse(text);
-            } catch {
-              throw new ValidationError('the request body is not valid JSON', { details: { field: 'body', rule: 'json' } });
-            }
-            if (!body(data)) throw requestError('body', body.errors![0]!, data);
-          }
-        }
-        return next();
-      }
-      : undefined;
+    const request = params || query || body ? requestValidator({ params, query, body, bodyRequired: doc.body?.required === true }) : undefined;
     return { ...(request && { request }), ...(response && { response }) };
   }
 }
