@@ -28,6 +28,8 @@ import { EventLog } from '../core/events/event-log.js';
 import { bridgeStreamEvents } from '../core/events/stream-event-bridge.js';
 import { HttpServer } from '../core/http/http-server.js';
 import { RouteTable } from '../core/http/route-table.js';
+import { RouteDocCompiler } from '../core/http/route-doc-compiler.js';
+import { registerOpenApiRoute } from '../core/http/openapi-route.js';
 import { SinkLogger, streamSink, type Logger } from '../core/logging/logger.js';
 import { MetricsRegistry } from '../core/metrics/metrics-registry.js';
 import { installSdkResolver } from '../core/plugins/sdk-resolver.js';
@@ -160,7 +162,9 @@ export function composeAppliance(opts: RootOptions): {
     new AuthAvailability({ registry: k.resolve(TOKENS.AuthRegistry), plugins: () => k.resolve<PluginHost>(TOKENS.PluginHost).list(), labModeOrigin: config.origin('auth.labMode') }),
   ));
   c.register(TOKENS.StorageRegistry, once(() => new StorageRegistry()));
-  c.register(TOKENS.RouteTable, once(() => new RouteTable()));
+  // Route docs are compiled once at registration; responses are checked against them only in tests.
+  const routeDocs = new RouteDocCompiler({ checkResponses: opts.env['XLIVE_CHECK_RESPONSES'] === '1', log: log.child('http') });
+  c.register(TOKENS.RouteTable, once(() => new RouteTable(routeDocs)));
   c.register(TOKENS.EventLog, once(() => new EventLog(new EventRepository(db), v.events.maxEvents, log.child('events'))));
   const bodyLimits = new BodyLimits(v.http.bodyLimitBytes);
   bodyLimits.allow('POST', RESTORE_PATH, v.backup.maxBytes);
@@ -181,7 +185,7 @@ export function composeAppliance(opts: RootOptions): {
   c.register(TOKENS.Router, once((k) => {
     const limits = k.resolve<HttpRateLimits>('HttpRateLimits');
     const hostCheck = new HostCheck(k.resolve<BoxNames>('BoxNames'), v.http.trustProxy);
-    return new SecuredRouter(k.resolve(TOKENS.HttpApp), new PolicyTable(), k.resolve(TOKENS.AuthRegistry), limits, v.http.trustProxy, hostCheck);
+    return new SecuredRouter(k.resolve(TOKENS.HttpApp), new PolicyTable(), k.resolve(TOKENS.AuthRegistry), limits, v.http.trustProxy, hostCheck, routeDocs);
   }));
   c.register('ListenerGuards', once((k) => {
     const metrics = k.resolve<MetricsRegistry>(TOKENS.MetricsRegistry);
@@ -329,6 +333,7 @@ export function composeAppliance(opts: RootOptions): {
   });
   const storage = c.resolve<StorageRegistry>(TOKENS.StorageRegistry);
   registerRecordingControlRoutes(c.resolve(TOKENS.Router), { streams: hub, recordings: () => storage.get()?.recordings, events });
+  registerOpenApiRoute(c.resolve(TOKENS.Router), { title: build.name, version: build.version, pluginApiVersion: build.apiVersion });
   bridgeStreamEvents((l) => hub.onEvent(l), events);
   const updates = c.resolve<UpdateService>('UpdateService');
   if (v.update.stateDir) c.resolve<BodyLimits>('BodyLimits').allow('POST', UPDATES_PATH, v.update.maxUploadBytes);

@@ -36,6 +36,15 @@ export function registerPanelRoutes(router: SecuredRouter, dir: string): void {
       },
     });
   };
-  router.add('core', 'GET', '/', { public: true }, () => send('index.html'));
-  router.add('core', 'GET', '/panel/:file', { public: true }, (c) => send(c.req.param('file') ?? ''));
+  const html = { description: 'The file', contentType: 'text/html', schema: { type: 'string' } };
+  router.add('core', 'GET', '/', { public: true, doc: { summary: 'The web panel', tags: ['panel'], operationId: 'getPanel', responses: { 200: html } } }, () => send('index.html'));
+  router.add('core', 'GET', '/panel/:file', {
+    public: true,
+    doc: {
+      summary: 'A file of the web panel (script, style, image)',
+      tags: ['panel'],
+      params: { file: { type: 'string', description: 'A panel asset name (`app.js`); anything else is 404' } },
+      responses: { 200: { description: 'The file', contentType: 'application/octet-stream', schema: { type: 'string' } } },
+    },
+  }, (c) => send(c.req.param('file') ?? ''));
 }

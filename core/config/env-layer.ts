@@ -37,7 +37,7 @@ export const ENV_PREFIX = 'XLIVE_';
 const LONG_PREFIX = 'PLUGINS__';
 
 /** XLIVE_* variables that configure the loader or the tooling, not a key. */
-export const RESERVED_ENV_VARS: readonly string[] = ['XLIVE_ENV', 'XLIVE_CONFIG_DIR', 'XLIVE_PORTS_FILE', 'XLIVE_ADMIN_PASSWORD'];
+export const RESERVED_ENV_VARS: readonly string[] = ['XLIVE_ENV', 'XLIVE_CONFIG_DIR', 'XLIVE_PORTS_FILE', 'XLIVE_ADMIN_PASSWORD', 'XLIVE_CHECK_RESPONSES'];
 
 export interface CoreEnv {
   /** One patch per variable, shallower paths first so a single-key variable wins over section JSON. */

@@ -136,6 +136,10 @@ export class BackupIncompatibleError extends XliveError {
 export class ConfigLockedError extends XliveError {
   readonly code = 'CONFIG_LOCKED';
 }
+/** A route's `doc` (RouteOptions.doc) does not compile: a registration error naming the route and owner. */
+export class RouteDocInvalidError extends XliveError {
+  readonly code = 'ROUTE_DOC_INVALID';
+}
 export class DatabaseError extends XliveError {
   readonly code: string = 'DATABASE_ERROR';
 }

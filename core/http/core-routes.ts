@@ -5,6 +5,7 @@ import type { EventFilter, BoxEvent } from '../sdk/events.js';
 import type { RouteDoc } from '../sdk/http.js';
 import type { StreamApi } from '../sdk/streams.js';
 import { clientIp } from './client-ip.js';
+import { CORE_ROUTE_DOCS } from './core-route-docs.js';
 import { sendProblem } from './http-app.js';
 import { statusProblem } from './problem.js';
 import type { SecuredRouter } from './secured-router.js';
@@ -34,10 +35,10 @@ const PLUGIN_PATCH_BODY =
 /** The core's own routes: liveness, readiness, version, plugins, streams, events — each with its policy. */
 export function registerCoreRoutes(r: SecuredRouter, deps: CoreRouteDeps): void {
   const pub = { public: true };
-  r.add('core', 'GET', '/healthz', pub, (c) => c.json({ status: 'ok' }));
+  r.add('core', 'GET', '/healthz', { ...pub, doc: CORE_ROUTE_DOCS.healthz }, (c) => c.json({ status: 'ok' }));
 
   // Public, for probes; check messages (paths, stream names, error text) only with system:read.
-  r.add('core', 'GET', '/readyz', pub, async (c) => {
+  r.add('core', 'GET', '/readyz', { ...pub, doc: CORE_ROUTE_DOCS.readyz }, async (c) => {
     const full = (await r.callerOf(c))?.scopes.includes(READYZ_DETAIL_SCOPE) ?? false;
     const report = full ? await deps.health.run() : publicHealthReport(await deps.health.run());
     if (report.status !== 'fail') return c.json(report);
@@ -48,7 +49,7 @@ export function registerCoreRoutes(r: SecuredRouter, deps: CoreRouteDeps): void 
     return sendProblem(c, { ...p, body: { ...p.body, checks: report.checks } });
   });
 
-  r.add('core', 'GET', '/api/v1/version', pub, (c) =>
+  r.add('core', 'GET', '/api/v1/version', { ...pub, doc: CORE_ROUTE_DOCS.version }, (c) =>
     c.json({ name: deps.version.name, version: deps.version.version, pluginApiVersion: deps.version.apiVersion, node: process.versions.node, ...deps.access?.() }),
   );
 
@@ -83,13 +84,13 @@ export function registerCoreRoutes(r: SecuredRouter, deps: CoreRouteDeps): void 
   r.add('core', 'GET', '/api/v1/streams', { scope: 'streams:read', doc: listDoc('The live streams with their statistics', 'streams', 'streams') }, (c) =>
     c.json(pageOf(deps.streams.list(), listQuery(c.req.query()))),
   );
-  r.add('core', 'GET', '/api/v1/streams/:app/:name', { scope: 'streams:read' }, (c) => {
+  r.add('core', 'GET', '/api/v1/streams/:app/:name', { scope: 'streams:read', doc: CORE_ROUTE_DOCS.getStream }, (c) => {
     const path = `${c.req.param('app')}/${c.req.param('name')}`;
     const s = deps.streams.get(path);
     if (!s) throw new NotFoundError(`stream ${path} is not being published`);
     return c.json(s);
   });
-  r.add('core', 'DELETE', '/api/v1/streams/:app/:name', { scope: 'streams:write' }, (c) => {
+  r.add('core', 'DELETE', '/api/v1/streams/:app/:name', { scope: 'streams:write', doc: CORE_ROUTE_DOCS.kickStream }, (c) => {
     const path = `${c.req.param('app')}/${c.req.param('name')}`;
     if (!deps.streams.kick(path)) throw new NotFoundError(`stream ${path} is not being published`);
     return c.body(null, 204);

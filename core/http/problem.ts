@@ -36,6 +36,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   BACKUP_INCOMPATIBLE: 409,
   CONFIG_LOCKED: 409,
   PLUGIN_RESTART_UNSUPPORTED: 409,
+  ROUTE_DOC_INVALID: 500,
 };
 
 const TITLES: Record<number, string> = {

@@ -1,5 +1,6 @@
 import { PluginError } from '../errors/xlive-error.js';
 import type { HttpMethod, RouteHandler, RouteOptions, UpgradeHandler } from '../sdk/http.js';
+import type { RouteDocCompiler } from './route-doc-compiler.js';
 
 export interface RegisteredRoute {
   owner: string;
@@ -23,6 +24,14 @@ export interface RegisteredUpgrade {
 export class RouteTable {
   readonly routes: RegisteredRoute[] = [];
   readonly upgrades: RegisteredUpgrade[] = [];
+
+  /** `docs` checks a route's `doc` when a plugin registers it, so a broken schema fails that plugin's setup. */
+  constructor(private readonly docs?: Pick<RouteDocCompiler, 'check'>) {}
+
+  /** Throws (naming the route and owner) when the route's `doc` does not compile. */
+  checkDoc(owner: string, method: HttpMethod, path: string, options: RouteOptions): void {
+    this.docs?.check({ owner, method, path }, options.doc);
+  }
 
   addRoute(route: RegisteredRoute): void {
     this.routes.push(route);

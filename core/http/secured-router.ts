@@ -7,13 +7,18 @@ import type { XliveApp } from './http-app.js';
 import type { HttpRateLimits } from './rate-limits.js';
 import type { RouteTable } from './route-table.js';
 import { RouteMatcher } from './route-matcher.js';
+import type { DocumentedRoute } from './openapi-document.js';
+import { RouteDocCompiler } from './route-doc-compiler.js';
 
 /**
- * Adds routes to the app with their access policy and rate limit, and records the policy, so every
- * route — core or plugin — is guarded the same way and a test can enumerate them.
+ * Adds routes to the app with their access policy, rate limit and request validation (`doc`), and
+ * records the policy and options, so every route — core or plugin — is guarded the same way, a test
+ * can enumerate them, and the OpenAPI document describes exactly what is mounted.
  */
 export class SecuredRouter {
   private readonly matcher = new RouteMatcher(() => this.policies.entries);
+  /** Every mounted route with its options, in mounting order (the OpenAPI document's source). */
+  readonly routes: DocumentedRoute[] = [];
 
   constructor(
     private readonly app: XliveApp,
@@ -22,15 +27,26 @@ export class SecuredRouter {
     private readonly limits: HttpRateLimits,
     private readonly trustProxy: boolean,
     private readonly hostCheck?: HostCheck,
+    private readonly docs: RouteDocCompiler = new RouteDocCompiler(),
   ) {}
 
   add(owner: string, method: HttpMethod, path: string, options: RouteOptions, handler: (c: Context) => Response | Promise<Response>): void {
     const policy = policyOf(options);
     const limit = options.media ? this.limits.media() : this.limits.api();
     const guard = accessGuard(this.auth, policy, this.trustProxy, this.hostCheck);
-    if (options.sameOrigin && this.hostCheck) this.app.on(method, path, limit, this.hostCheck.middleware(), guard, handler as Handler);
-    else this.app.on(method, path, limit, guard, handler as Handler);
+    // Validation after the guard: a caller without access learns nothing about the schema.
+    const doc = this.docs.compile({ owner, method, path }, options.doc);
+    const chain: Handler[] = [
+      ...(doc.response ? [doc.response] : []),
+      limit,
+      ...(options.sameOrigin && this.hostCheck ? [this.hostCheck.middleware()] : []),
+      guard,
+      ...(doc.request ? [doc.request] : []),
+      handler as Handler,
+    ];
+    (this.app.on as (m: string, p: string, ...h: Handler[]) => unknown)(method, path, ...chain);
     this.policies.add(method, path, policy, owner);
+    this.routes.push({ owner, method, path, options });
   }
 
   /** The caller of a public route, when it presents valid credentials (see `optionalPrincipal`). */

@@ -125,6 +125,7 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
     route(method: HttpMethod, path: string, handler: RouteHandler, options: RouteOptions = {}) {
       const full = mountPath(path);
       if (options.public) gate.require('http:public', `serve ${path} without credentials`);
+      s.routes.checkDoc(m.id, method, full, options);
       gate.stage(`register route ${method} ${path}`, () => s.routes.addRoute({ owner: m.id, method, path: full, handler: guarded(handler), options }));
     },
     upgrade(prefix: string, handler: UpgradeHandler, options: RouteOptions = {}) {

@@ -45,9 +45,15 @@ export interface RouteDoc {
   tags?: string[];
   /** Unique, camelCase; defaults to one derived from the method and path. */
   operationId?: string;
-  /** Path parameters by name (`:name` in the path), each a schema for the string value. */
+  /**
+   * Path parameters by name (`:name` in the path), each a schema for the value. The string is coerced to
+   * the schema's type first (`{ type: 'integer', minimum: 1 }` takes `7`, refuses `0` and `x`).
+   */
   params?: Record<string, JsonSchema>;
-  /** Query parameters by name, each a schema for the string value (`type: 'string'`, `pattern`, …). */
+  /**
+   * Query parameters by name, each a schema for the value, coerced as `params` (`type: 'string'` with a
+   * `pattern`, `type: 'integer'`, …); `required: true` makes one mandatory. An empty value is absent.
+   */
   query?: Record<string, JsonSchema & { required?: boolean }>;
   /** The request body. JSON bodies are validated; other content types are described only. */
   body?: { contentType?: string; schema: JsonSchema; required?: boolean; description?: string };

@@ -1,7 +1,8 @@
 /**
  * An example third-party plugin, written only against the SDK. Build it with `tsc` against the
  * `xlive/sdk` types and drop the folder (package.json + compiled index.js) into the external plugins
- * directory (`<data dir>/plugins/hello`). It serves GET /plugins/hello/ and registers a health check.
+ * directory (`<data dir>/plugins/hello`). It serves GET /plugins/hello/ (described by `doc`, so it shows in
+ * the box's OpenAPI document) and registers a health check.
  */
 import { definePlugin, type PluginContext } from 'xlive/sdk';
 
@@ -20,7 +21,24 @@ export default definePlugin<HelloConfig>({
         greeted++;
         return c.json({ message: `${ctx.config.greeting} from ${ctx.id}`, greeted, streams: ctx.streams.list().length });
       },
-      { public: true },
+      {
+        public: true,
+        // What the route answers, as JSON Schema: validated requests, and the box's OpenAPI document
+        // (GET /api/v1/openapi.json) lists it under the tag "hello".
+        doc: {
+          summary: 'A greeting, and how many times it was given',
+          responses: {
+            200: {
+              description: 'The greeting',
+              schema: {
+                type: 'object',
+                required: ['message', 'greeted', 'streams'],
+                properties: { message: { type: 'string' }, greeted: { type: 'integer', minimum: 1 }, streams: { type: 'integer', minimum: 0 } },
+              },
+            },
+          },
+        },
+      },
     );
     ctx.health.register({
       name: 'mood',

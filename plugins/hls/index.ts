@@ -11,6 +11,7 @@ import { resolveConfig, type HlsConfig } from './config.js';
 import { registerHlsMetrics } from './hls-metrics.js';
 import { HLS_MOUNT, liveHandler } from './hls-routes.js';
 import { HlsStreams } from './hls-streams.js';
+import { HLS_ROUTE_DOCS as DOCS } from './route-docs.js';
 import { preflightHandler } from './http-send.js';
 import { registerRecordingLinks } from './recording-links.js';
 import { recordingPlaylistHandler, recordingSegmentHandler } from './recording-routes.js';
@@ -60,8 +61,8 @@ function setup(ctx: PluginContext<HlsConfig>): PluginInstance {
   registerRecordingLinks({ hls, http: ctx.http, auth: ctx.auth, log: ctx.log });
 
   const live = liveHandler({ hls, streams: ctx.streams, auth: ctx.auth, http: ctx.http, viewers, config, log: ctx.log });
-  ctx.http.route('GET', `${HLS_MOUNT}/*`, live, { public: true, media: true });
-  ctx.http.route('OPTIONS', `${HLS_MOUNT}/*`, preflightHandler('GET, OPTIONS'), { public: true, media: true });
+  ctx.http.route('GET', `${HLS_MOUNT}/*`, live, { public: true, media: true, doc: DOCS.live });
+  ctx.http.route('OPTIONS', `${HLS_MOUNT}/*`, preflightHandler('GET, OPTIONS'), { public: true, media: true, doc: DOCS.livePreflight });
 
   ctx.health.register({
     name: 'muxer',

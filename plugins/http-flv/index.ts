@@ -21,8 +21,18 @@ export default definePlugin<HttpFlvConfig>({
     const metrics = registerFlvMetrics(ctx.metrics, viewers);
     const service = new FlvService({ streams: ctx.streams, auth: ctx.auth, log: ctx.log, config, viewers, metrics });
 
-    ctx.http.route('GET', `${FLV_MOUNT}/*`, httpFlvHandler(service, ctx.http), { public: true, media: true });
-    ctx.http.route('OPTIONS', `${FLV_MOUNT}/*`, flvPreflightHandler(), { public: true, media: true });
+    ctx.http.route('GET', `${FLV_MOUNT}/*`, httpFlvHandler(service, ctx.http), {
+      public: true,
+      media: true,
+      doc: {
+        summary: 'Live HTTP-FLV: `<app>/<name>.flv`, streamed as long as the stream runs',
+        description: 'Protected streams need `?token=` or credentials. The same path also takes WebSocket upgrades (WS-FLV).',
+        tags: ['playback'],
+        query: { token: { type: 'string', description: 'A signed playback link token, for protected streams' } },
+        responses: { 200: { description: 'FLV (chunked)', contentType: 'video/x-flv', schema: { type: 'string', contentMediaType: 'video/x-flv' } } },
+      },
+    });
+    ctx.http.route('OPTIONS', `${FLV_MOUNT}/*`, flvPreflightHandler(), { public: true, media: true, doc: { summary: 'CORS preflight for HTTP-FLV', tags: ['playback'], responses: { 204: { description: 'Allowed methods and headers' } } } });
     ctx.http.upgrade(`${FLV_MOUNT}/`, wsFlvUpgradeHandler({ service, log: ctx.log }), { public: true });
 
     ctx.health.register({

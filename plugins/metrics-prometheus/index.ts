@@ -20,7 +20,12 @@ export default definePlugin<MetricsPrometheusConfig>({
     const protect = resolveProtect(ctx.config);
     const remote = (c: Parameters<RouteHandler>[0]) => ctx.http.remote(c);
     const handler = protect ? metricsHandler(ctx.metrics) : metricsHandler(ctx.metrics, { auth: ctx.auth, remote });
-    ctx.http.route('GET', METRICS_PATH, handler, protect ? { scope: DETAIL_SCOPE } : { public: true });
+    const doc = {
+      summary: `Prometheus metrics (text exposition format)${protect ? '' : `; per-stream series, paths and targets only with a ${DETAIL_SCOPE} bearer token`}`,
+      tags: ['metrics'],
+      responses: { 200: { description: 'Metrics', contentType: 'text/plain; version=0.0.4', schema: { type: 'string' } } },
+    };
+    ctx.http.route('GET', METRICS_PATH, handler, protect ? { scope: DETAIL_SCOPE, doc } : { public: true, doc });
     ctx.log.debug(`serving ${METRICS_PATH}${protect ? ` to tokens with ${DETAIL_SCOPE}` : ` publicly (details with ${DETAIL_SCOPE})`}`);
   },
 });

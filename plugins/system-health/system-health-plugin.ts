@@ -14,7 +14,7 @@ import { HotSampler } from './hot-sampler.js';
 import { LoopLagMonitor } from './loop-lag-monitor.js';
 import { nodeSystemSources, type SystemSources } from './system-sources.js';
 import { registerSystemMetrics } from './system-metrics.js';
-import { SYSTEM_PATH, systemHandler } from './system-route.js';
+import { SYSTEM_DOC, SYSTEM_PATH, systemHandler } from './system-route.js';
 
 export interface SystemHealthOverrides {
   sources?: Partial<SystemSources>;
@@ -45,7 +45,7 @@ export function createSystemHealthPlugin(overrides: SystemHealthOverrides = {}):
       ctx.health.register({ name: 'event-loop-lag', check: async () => loopLagHealth((await current()).eventLoop, config.eventLoop, blocker()) });
 
       registerSystemMetrics(ctx.metrics, { sample: () => sampler.latest, report: () => watch.latest });
-      ctx.http.route('GET', SYSTEM_PATH, systemHandler({ facts, sampler, health: ctx.health, host: ctx.host }), { scope: 'system:read' });
+      ctx.http.route('GET', SYSTEM_PATH, systemHandler({ facts, sampler, health: ctx.health, host: ctx.host }), { scope: 'system:read', doc: SYSTEM_DOC });
       ctx.log.debug(`watching ${watched.join(', ')} every ${config.pollIntervalMs} ms`);
 
       // The running instance closes over what setup built (no state outside it).

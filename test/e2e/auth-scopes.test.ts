@@ -24,6 +24,7 @@ const EXPECTED: Record<string, string> = {
   'GET /': 'public',
   'GET /panel/:file': 'public',
   'GET /api/v1/version': 'public',
+  'GET /api/v1/openapi.json': 'public',
   'GET /api/v1/plugins': 'system:read',
   'GET /api/v1/plugins/:id': 'system:read',
   'PATCH /api/v1/plugins/:id': 'plugins:admin',

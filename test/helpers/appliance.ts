@@ -57,6 +57,8 @@ export async function startAppliance(opts: StartOptions = {}): Promise<Appliance
       XLIVE_RTMP_PORT: '0',
       XLIVE_LOG_LEVEL: 'info',
       XLIVE_PORTS_FILE: portsFile,
+      // Every documented route's answers are checked against its doc (500 RESPONSE_INVALID on drift).
+      XLIVE_CHECK_RESPONSES: '1',
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -70,14 +72,23 @@ export async function startAppliance(opts: StartOptions = {}): Promise<Appliance
   child.stderr!.on('data', keep);
   const exited = new Promise<number | string | null>((res) => child.once('exit', (code, signal) => res(code ?? signal)));
   const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
-  while (!existsSync(portsFile)) {
+  // The box writes the file with writeFileSync (not atomic): wait until it holds the whole JSON.
+  const readPorts = (): ApplianceHandle['ports'] | undefined => {
+    try {
+      return existsSync(portsFile) ? (JSON.parse(readFileSync(portsFile, 'utf8')) as ApplianceHandle['ports']) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  let ports = readPorts();
+  while (!ports) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`appliance did not start (exit ${child.exitCode}):\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 50));
+    ports = readPorts();
   }
-  const ports = JSON.parse(readFileSync(portsFile, 'utf8')) as ApplianceHandle['ports'];
   const http = ports['http']!;
   const rtmp = ports['rtmp'];
   return {

@@ -15,6 +15,7 @@ import { SecuredRouter } from '../../core/http/secured-router.js';
 import { EventLog } from '../../core/events/event-log.js';
 import { HttpServer } from '../../core/http/http-server.js';
 import { RouteTable } from '../../core/http/route-table.js';
+import { RouteDocCompiler } from '../../core/http/route-doc-compiler.js';
 import { silentLogger, type Logger } from '../../core/logging/logger.js';
 import { MetricsRegistry } from '../../core/metrics/metrics-registry.js';
 import { readManifest } from '../../core/plugins/manifest.js';
@@ -87,7 +88,7 @@ export function createSharedParts(opts: { hub?: StreamHub; hubOptions?: Partial<
   migrator.migrate(CORE_OWNER, CORE_MIGRATIONS);
   return {
     hub: opts.hub ?? new StreamHub(opts.hubOptions ?? {}),
-    routes: new RouteTable(),
+    routes: new RouteTable(new RouteDocCompiler()),
     health: new HealthRegistry(),
     metrics: new MetricsRegistry(),
     // In-process plugin tests run the open lab policy unless they register a provider (the box itself fails closed).
@@ -166,7 +167,8 @@ export function createTestContext<C = Record<string, unknown>>(opts: TestContext
     async serve() {
       const app = createHttpApp({ bodyLimitBytes: 1024 * 1024, log });
       const limits = new HttpRateLimits({ apiPerIpPerMinute: 100_000, apiPerTokenPerMinute: 100_000, mediaPerIpPerMinute: 1_000_000, trustProxy: false });
-      new SecuredRouter(app, new PolicyTable(), parts.auth, limits, false).mountPluginRoutes(parts.routes);
+      // In-process plugin tests also check what documented routes answer against their doc.
+      new SecuredRouter(app, new PolicyTable(), parts.auth, limits, false, undefined, new RouteDocCompiler({ checkResponses: true, log })).mountPluginRoutes(parts.routes);
       const server = new HttpServer(app, parts.routes, { host: '127.0.0.1', port: 0, requestTimeoutMs: 30_000 }, log);
       await server.start();
       const port = server.port!;

@@ -1,5 +1,6 @@
 import { ForbiddenError, type Context, type HttpRegistrar } from 'xlive/sdk';
 import type { AuthServices } from '../auth-services.js';
+import { AUTH_ROUTE_DOCS as DOCS } from './route-docs.js';
 import { actorOf, userIdOf } from '../local-auth-provider.js';
 import { scopesForRole } from '../roles.js';
 import type { UserRecord } from '../user-repository.js';
@@ -50,7 +51,7 @@ export function registerSessionRoutes(http: HttpRegistrar, s: AuthServices): voi
       const open = s.accounts.isSetupOpen();
       return c.json({ open, setupCodeRequired: open && (s.setupCode?.required() ?? false) });
     },
-    { public: true },
+    { public: true, doc: DOCS.getSetup },
   );
 
   http.route(
@@ -61,7 +62,7 @@ export function registerSessionRoutes(http: HttpRegistrar, s: AuthServices): voi
       const { user, session } = await s.accounts.setup(body['username'], body['password'], facts(c).ip, body['setupCode']);
       return loggedIn(c, user, session, 201);
     },
-    browser,
+    { ...browser, doc: DOCS.postSetup },
   );
 
   http.route(
@@ -80,7 +81,7 @@ export function registerSessionRoutes(http: HttpRegistrar, s: AuthServices): voi
       if (!id || !session || !user || user.disabled) return noStoreJson(c, { authenticated: false, setupOpen: s.accounts.isSetupOpen() });
       return noStoreJson(c, { authenticated: true, user: userView(user), csrfToken: s.sessions.csrfTokenFor(id), expiresAt: new Date(session.expiresAt).toISOString() });
     },
-    { public: true },
+    { public: true, doc: DOCS.getSession },
   );
 
   http.route(
@@ -91,7 +92,7 @@ export function registerSessionRoutes(http: HttpRegistrar, s: AuthServices): voi
       const { user, session } = await s.accounts.login(body['username'], body['password'], facts(c).ip);
       return loggedIn(c, user, session, 200);
     },
-    browser,
+    { ...browser, doc: DOCS.postSession },
   );
 
   http.route(
@@ -112,7 +113,7 @@ export function registerSessionRoutes(http: HttpRegistrar, s: AuthServices): voi
       }
       return new Response(null, { status: 204, headers: { 'set-cookie': clearedSessionCookie(f.secure), 'cache-control': 'no-store' } });
     },
-    browser,
+    { ...browser, doc: DOCS.deleteSession },
   );
 
   http.route(
@@ -130,6 +131,6 @@ export function registerSessionRoutes(http: HttpRegistrar, s: AuthServices): voi
         headers: { 'content-type': 'application/json', 'cache-control': 'no-store', 'set-cookie': clearedSessionCookie(f.secure) },
       });
     },
-    { scope: 'system:read' },
+    { scope: 'system:read', doc: DOCS.deleteSessions },
   );
 }

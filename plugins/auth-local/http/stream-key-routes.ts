@@ -1,5 +1,6 @@
 import { ValidationError, type Context, type HttpRegistrar, LIST_QUERY_DOC, listQuery, listResponseSchema, pageOf } from 'xlive/sdk';
 import type { AuthServices } from '../auth-services.js';
+import { AUTH_ROUTE_DOCS as DOCS } from './route-docs.js';
 import { actorOf } from '../local-auth-provider.js';
 import { signPlaybackToken } from '../playback-token.js';
 import type { StreamKeyInfo } from '../stream-key-store.js';
@@ -73,7 +74,7 @@ export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, de
       s.audit.record({ actor, ip, action: 'key.created', detail: { stream: info.path, fingerprint: info.fingerprint, protected: info.protected } });
       return noStoreJson(c, withKey(c, info, key), 201);
     },
-    write,
+    { ...write, doc: DOCS.createStreamKey },
   );
 
   http.route(
@@ -87,7 +88,7 @@ export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, de
       deps.kick(info.path, 'stream key rotated');
       return noStoreJson(c, withKey(c, info, key));
     },
-    write,
+    { ...write, doc: DOCS.rotateStreamKey },
   );
 
   http.route(
@@ -102,7 +103,7 @@ export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, de
       const { info } = s.protection.set(pathOf(c), value, { actor, ip });
       return c.json(info);
     },
-    write,
+    { ...write, doc: DOCS.patchStreamKey },
   );
 
   http.route(
@@ -115,7 +116,7 @@ export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, de
       s.audit.record({ actor, ip, action: 'key.deleted', detail: { stream: path } });
       return c.body(null, 204);
     },
-    write,
+    { ...write, doc: DOCS.deleteStreamKey },
   );
 
   http.route(
@@ -128,7 +129,7 @@ export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, de
       s.audit.record({ actor, ip, action: 'playback-token.revoked', detail: { stream: info.path, epoch: info.playbackEpoch, viewersEnded: ended } });
       return c.json({ ...info, viewersEnded: ended });
     },
-    write,
+    { ...write, doc: DOCS.revokePlayback },
   );
 
   http.route(
@@ -148,7 +149,7 @@ export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, de
       s.audit.record({ actor, ip, action: 'playback-token.created', detail: { stream: info.path, expiresAt: new Date(exp * 1000).toISOString() } });
       return noStoreJson(c, { path: info.path, token, query: `token=${token}`, expiresAt: new Date(exp * 1000).toISOString(), protected: info.protected }, 201);
     },
-    read,
+    { ...read, doc: DOCS.createPlaybackToken },
   );
 }
 

@@ -1,5 +1,6 @@
 import { ForbiddenError, ValidationError, type HttpRegistrar, type Principal, LIST_QUERY_DOC, listQuery, listResponseSchema, pageOf } from 'xlive/sdk';
 import type { AuthServices } from '../auth-services.js';
+import { AUTH_ROUTE_DOCS as DOCS } from './route-docs.js';
 import { actorOf, userIdOf } from '../local-auth-provider.js';
 import { assertHolds, parseScopes } from '../roles.js';
 import { parseTokenName } from '../token-store.js';
@@ -43,7 +44,7 @@ export function registerTokenRoutes(http: HttpRegistrar, s: AuthServices): void 
       s.audit.record({ actor, ip: requestFacts(http, c, s.config.trustProxy).ip, action: 'token.created', detail: { tokenId: token.id, name, scopes, expiresAt: token.expiresAt } });
       return noStoreJson(c, { ...token, token: jwt }, 201);
     },
-    scope,
+    { ...scope, doc: DOCS.createToken },
   );
 
   http.route(
@@ -57,7 +58,7 @@ export function registerTokenRoutes(http: HttpRegistrar, s: AuthServices): void 
       }
       return c.body(null, 204);
     },
-    scope,
+    { ...scope, doc: DOCS.revokeToken },
   );
 }
 

@@ -1,5 +1,6 @@
 import { ValidationError, type Context, type HttpRegistrar, LIST_QUERY_DOC, listQuery, listResponseSchema, pageOf } from 'xlive/sdk';
 import type { AuthServices } from '../auth-services.js';
+import { AUTH_ROUTE_DOCS as DOCS } from './route-docs.js';
 import { actorOf } from '../local-auth-provider.js';
 import { parseRole, type Role } from '../roles.js';
 import { optionalBoolean, parseId, principalOf, readJson, requestFacts } from './request-helpers.js';
@@ -30,10 +31,10 @@ export function registerUserRoutes(http: HttpRegistrar, s: AuthServices): void {
       const user = await s.accounts.createUser(actor, ip, { username: body['username'], password: body['password'], role: parseRole(body['role'] ?? 'viewer') }, scopes);
       return c.json(userView(user), 201);
     },
-    scope,
+    { ...scope, doc: DOCS.createUser },
   );
 
-  http.route('GET', '/api/v1/users/:id', (c) => c.json(userView(s.users.require(parseId(c.req.param('id'), 'user id')))), scope);
+  http.route('GET', '/api/v1/users/:id', (c) => c.json(userView(s.users.require(parseId(c.req.param('id'), 'user id')))), { ...scope, doc: DOCS.getUser });
 
   http.route(
     'PATCH',
@@ -51,7 +52,7 @@ export function registerUserRoutes(http: HttpRegistrar, s: AuthServices): void {
       const { actor, ip, scopes } = who(c);
       return c.json(userView(await s.accounts.updateUser(actor, ip, id, change, scopes)));
     },
-    scope,
+    { ...scope, doc: DOCS.patchUser },
   );
 
   http.route(
@@ -62,6 +63,6 @@ export function registerUserRoutes(http: HttpRegistrar, s: AuthServices): void {
       s.accounts.deleteUser(actor, ip, parseId(c.req.param('id'), 'user id'), scopes);
       return c.body(null, 204);
     },
-    scope,
+    { ...scope, doc: DOCS.deleteUser },
   );
 }
