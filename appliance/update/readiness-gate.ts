@@ -18,14 +18,26 @@ export class SystemdUnit {
   }
 
   async state(): Promise<{ active: string; mainPid: number }> {
-    const r = await run('systemctl', ['show', '-p', 'ActiveState', '-p', 'MainPID', '--value', this.name]);
-    const [active = 'unknown', pid = '0'] = r.stdout.trim().split('\n');
-    return { active, mainPid: Number(pid) || 0 };
+    return parseUnitState((await run('systemctl', ['show', '-p', 'ActiveState', '-p', 'MainPID', this.name])).stdout);
   }
 
   private ctl(verb: string): ReturnType<typeof run> {
     return run('systemctl', [verb, this.name], { timeoutMs: 5 * 60_000 });
   }
+}
+
+/**
+ * `systemctl show -p ActiveState -p MainPID` output. By name, never by position: systemctl prints
+ * properties in its own table order (MainPID, a service property, before ActiveState), not in the
+ * order they were asked for.
+ */
+export function parseUnitState(stdout: string): { active: string; mainPid: number } {
+  const props = new Map<string, string>();
+  for (const line of stdout.split('\n')) {
+    const i = line.indexOf('=');
+    if (i > 0) props.set(line.slice(0, i).trim(), line.slice(i + 1).trim());
+  }
+  return { active: props.get('ActiveState') || 'unknown', mainPid: Number(props.get('MainPID')) || 0 };
 }
 
 export interface ReadyFile {

@@ -17,7 +17,7 @@ import Database from 'better-sqlite3';
 import { silentLogger } from '../../core/logging/logger.js';
 import { findDatabaseFiles, restoreDatabases, snapshotDatabases } from './data-snapshot.js';
 import { readDebControl } from './deb-tools.js';
-import { waitUntilReady } from './readiness-gate.js';
+import { parseUnitState, waitUntilReady } from './readiness-gate.js';
 import { UpdateJournal } from './update-journal.js';
 import { UpdateService } from './update-service.js';
 import { UpdateSpool } from './update-spool.js';
@@ -175,6 +175,12 @@ describe('health gate', () => {
     ready('2.0.0', 4242);
     const r = await waitUntilReady({ version: '2.0.0', readyFile, unit: unit('active', 4242), timeoutMs: 5000, settleMs: 300, pollMs: 50 });
     assert.equal(r.ok, true);
+  });
+
+  it('reads the unit state by property name, in whatever order systemctl prints it', () => {
+    assert.deepEqual(parseUnitState('MainPID=4242\nActiveState=active\n'), { active: 'active', mainPid: 4242 });
+    assert.deepEqual(parseUnitState('ActiveState=activating\nMainPID=0\n'), { active: 'activating', mainPid: 0 });
+    assert.deepEqual(parseUnitState(''), { active: 'unknown', mainPid: 0 });
   });
 
   it('fails, saying why, for the old version still serving, a stale ready.json, a failing /readyz, a failed unit', async () => {

@@ -13,7 +13,7 @@ export const PROBLEM_SCHEMA: JsonSchema = {
     instance: { type: 'string' },
     requestId: { type: 'string' },
     field: { type: 'string', description: 'VALIDATION_FAILED from a documented schema: the offending field (`body.name`, `query.limit`, `path.id`)' },
-    value: { type: 'string', description: 'VALIDATION_FAILED: the offending value, JSON, truncated (secrets redacted)' },
+    value: { description: 'VALIDATION_FAILED: the offending value (a truncated JSON string from a documented schema; the value itself from PATCH /api/v1/config), secrets redacted' },
     rule: { type: 'string', description: 'VALIDATION_FAILED: the rule it broke (`type: must be integer`, `required`, …)' },
   },
   additionalProperties: true,

@@ -82,7 +82,7 @@ export function keysetPage<T>(fetched: readonly T[], limit: number, keyOf: (last
 
 /** The `limit` and `cursor` query parameters, for a route's `doc.query`. */
 export const LIST_QUERY_DOC: Record<string, JsonSchema> = {
-  limit: { type: 'string', pattern: '^[0-9]+$', description: `page size, 1..${LIST_MAX_LIMIT} (default ${LIST_DEFAULT_LIMIT})` },
+  limit: { type: 'integer', minimum: 1, maximum: LIST_MAX_LIMIT, description: `page size (default ${LIST_DEFAULT_LIMIT})` },
   cursor: { type: 'string', maxLength: MAX_CURSOR_CHARS, description: 'the previous page\'s "next"' },
 };
 

@@ -222,7 +222,10 @@ describe('recordings over /api/v1 on the real appliance', { skip: haveTools ? fa
       const r = await api('PATCH', '/api/v1/stream-settings/live/b', writer, body);
       assert.equal(r.status, 400, JSON.stringify(body));
       assert.equal(r.headers.get('content-type'), 'application/problem+json');
-      assert.match(String(r.body['detail']), new RegExp(`^${field.replace('.', '\\.')} `), String(r.body['detail']));
+      // Refused by the host's validation of the route's documented schema (it names `body.<field>`),
+      // or by the plugin's own check where the schema cannot say it.
+      const named = String(r.body['field'] ?? r.body['detail']);
+      assert.match(named, new RegExp(`^(body\\.)?${field.replace('.', '\\.')}( |=|$)`), JSON.stringify(r.body));
     }
     const notJson = await fetch(`${app.httpUrl}/api/v1/stream-settings/live/b`, { method: 'PATCH', headers: { authorization: `Bearer ${writer.token}`, 'content-type': 'application/json' }, body: '{' });
     assert.equal(notJson.status, 400);
