@@ -134,7 +134,11 @@ const PLUGIN_PATCH_DOC: RouteDoc = {
     schema: {
       type: 'object',
       required: ['enabled'],
-      properties: { enabled: { type: 'boolean' }, permissions: { type: 'array', items: { type: 'string' }, description: 'A third-party plugin: exactly the permissions it declares (consent)' } },
+      properties: {
+        enabled: { type: 'boolean' },
+        // Not typed here: a wrong value gets the 409 that lists the permissions to confirm (more useful than a 400).
+        permissions: { description: 'A third-party plugin: exactly the permissions it declares (an array of strings; consent)' },
+      },
     },
   },
   responses: {

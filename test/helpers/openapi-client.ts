@@ -15,6 +15,10 @@ export interface OpenApiCall {
   params?: Record<string, string | number>;
   query?: Record<string, string | number | boolean>;
   body?: unknown;
+  /** A non-JSON body (an archive, a package), sent with a content type the operation declares. */
+  raw?: { contentType: string; data: Uint8Array };
+  /** Extra request headers (`range`, `if-range`). */
+  headers?: Record<string, string>;
 }
 
 export interface OpenApiAnswer<T> {
@@ -53,6 +57,13 @@ export class OpenApiClient {
     return found;
   }
 
+  /** The operationId of `METHOD path` (the document's path template, e.g. `/api/v1/recordings/{id}`). */
+  idOf(method: string, path: string): string {
+    const op = this.document.paths[path]?.[method.toLowerCase()];
+    if (!op) throw new Error(`the document has no ${method} ${path}`);
+    return op.operationId;
+  }
+
   /** The scope an operation needs (its security requirement), or undefined when it is public. */
   scopeOf(operationId: string): string | undefined {
     return this.operation(operationId).op.security[0]?.['bearerAuth']?.[0];
@@ -65,7 +76,8 @@ export class OpenApiClient {
     const inQuery = new Set(declared.filter((p) => p.in === 'query').map((p) => p.name));
     for (const name of Object.keys(args.params ?? {})) if (!inPath.has(name)) throw new Error(`${operationId} has no path parameter ${name}`);
     for (const name of Object.keys(args.query ?? {})) if (!inQuery.has(name)) throw new Error(`${operationId} has no query parameter ${name}`);
-    if (args.body !== undefined && !op.requestBody) throw new Error(`${operationId} takes no body`);
+    if ((args.body !== undefined || args.raw) && !op.requestBody) throw new Error(`${operationId} takes no body`);
+    if (args.raw && !(args.raw.contentType in (op.requestBody?.content ?? {}))) throw new Error(`${operationId} takes no ${args.raw.contentType} body`);
     const url = path.replace(/\{([^}]+)\}/g, (_, name: string) => {
       const v = args.params?.[name];
       if (v === undefined) throw new Error(`${operationId} needs path parameter ${name}`);
@@ -73,10 +85,14 @@ export class OpenApiClient {
     });
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(args.query ?? {})) query.set(k, String(v));
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...args.headers };
     if (this.token) headers['authorization'] = `Bearer ${this.token}`;
     if (args.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${this.baseUrl}${url}${query.size ? `?${query}` : ''}`, { method, headers, ...(args.body !== undefined && { body: JSON.stringify(args.body) }) });
+    if (args.raw) headers['content-type'] = args.raw.contentType;
+    const payload = args.raw ? args.raw.data : args.body !== undefined ? JSON.stringify(args.body) : undefined;
+    const res = await fetch(`${this.baseUrl}${url}${query.size ? `?${query}` : ''}`, { method, headers, ...(payload !== undefined && { body: payload }) });
+    const type = res.headers.get('content-type') ?? '';
+    if (!/json|^text\//.test(type)) return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) as T };
     const text = await res.text();
     let body: unknown = text;
     try {
