@@ -105,9 +105,20 @@ async function observe(o: GateOptions, doFetch: typeof fetch): Promise<{ ok: tru
   try {
     const res = await doFetch(`http://${host}:${http.port}/readyz`, { signal: AbortSignal.timeout(5000) });
     const body = await res.text();
-    if (res.status !== 200) return { ok: false, reason: `/readyz answered ${res.status}: ${body.slice(0, 300)}` };
+    if (res.status !== 200) return { ok: false, reason: `/readyz answered ${res.status}: ${problemDetail(body)}` };
   } catch (err) {
     return { ok: false, reason: `/readyz: ${(err as Error).message}` };
   }
   return { ok: true, pid: mainPid };
+}
+
+/** The `detail` of a problem+json body (what failed), else the body's start. */
+function problemDetail(body: string): string {
+  try {
+    const detail = (JSON.parse(body) as { detail?: unknown }).detail;
+    if (typeof detail === 'string') return detail.slice(0, 300);
+  } catch {
+    // not JSON
+  }
+  return body.slice(0, 300);
 }

@@ -113,7 +113,7 @@ export class UpdateService {
       this.o.events.record('core', {
         type: `update.${e.step}`,
         severity: SEVERITY[e.step] ?? 'info',
-        message: `update ${e.from ?? '?'} → ${e.to ?? '?'}: ${e.message}`,
+        message: `${e.from ? `update ${e.from} → ${e.to ?? '?'}` : `update to ${e.to ?? 'an unread package'}`}: ${e.message}`,
         data: { id: e.id, step: e.step, from: e.from ?? null, to: e.to ?? null, by: e.by ?? null, at: e.at },
       });
       this.o.kv.set(KV_OWNER, KV_SEEN, e.seq);
