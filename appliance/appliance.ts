@@ -19,6 +19,7 @@ import type { StreamHub } from '../core/streams/stream-hub.js';
 import type { ListenerBook } from './listener-book.js';
 import { READY_FILE } from './update/update-paths.js';
 import type { UpdateService } from './update/update-service.js';
+import type { StreamHistory } from '../core/streams/stream-history.js';
 import type { SystemdNotifier } from './systemd-notifier.js';
 
 /** The running box: owns the parts the composition root built and starts/stops them in order. */
@@ -42,6 +43,7 @@ export class Appliance {
     @inject('PluginDatabases') private readonly pluginDbs: PluginDatabases,
     @inject(TOKENS.BuildInfo) private readonly build: BuildInfo,
     @inject('UpdateService') private readonly updates: UpdateService,
+    @inject('StreamHistory') private readonly history: StreamHistory,
   ) {}
 
   async start(): Promise<void> {
@@ -56,6 +58,7 @@ export class Appliance {
     this.writePortsFile();
     this.writeReadyFile();
     this.updates.start();
+    this.history.start(() => this.hub.list());
     const failed = this.plugins.list().filter((p) => p.state === 'failed' || p.state === 'skipped');
     for (const p of failed) {
       this.events.record('core', { type: 'plugin.failed', severity: 'error', message: `plugin ${p.id} ${p.state}: ${p.error?.message ?? ''}`, data: { plugin: p.id, code: p.error?.code } });
@@ -71,6 +74,7 @@ export class Appliance {
     this.log.info(opts.restart ? 'stopping to restart' : 'stopping');
     rmSync(this.readyFile, { force: true });
     this.updates.stop();
+    this.history.stop();
     await this.plugins.stop();
     this.hub.stop();
     await this.http.stop();

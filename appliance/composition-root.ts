@@ -22,6 +22,8 @@ import { HttpRateLimits } from '../core/http/rate-limits.js';
 import { BoxNames, HostCheck } from '../core/http/host-check.js';
 import { BodyLimits } from '../core/http/body-limits.js';
 import { UpdateService } from './update/update-service.js';
+import { StreamHistory } from '../core/streams/stream-history.js';
+import { registerStreamHistoryRoutes } from '../core/http/stream-history-routes.js';
 import { registerUpdateRoutes, UPDATES_PATH } from './update/update-routes.js';
 import { SecuredRouter } from '../core/http/secured-router.js';
 import { EventLog } from '../core/events/event-log.js';
@@ -217,6 +219,7 @@ export function composeAppliance(opts: RootOptions): {
       priorityPaths: ['/healthz', '/readyz', '/api/v1/session', '/api/v1/setup'],
     }, log.child('http')),
   ));
+  c.register('StreamHistory', { useValue: new StreamHistory({ intervalMs: v.stats.intervalMs, windowMs: v.stats.windowMs, maxStreams: 2 * v.streams.maxStreams }) });
   c.register('UpdateService', once((k) =>
     new UpdateService({
       stateDir: v.update.stateDir,
@@ -338,6 +341,7 @@ export function composeAppliance(opts: RootOptions): {
   const updates = c.resolve<UpdateService>('UpdateService');
   if (v.update.stateDir) c.resolve<BodyLimits>('BodyLimits').allow('POST', UPDATES_PATH, v.update.maxUploadBytes);
   registerUpdateRoutes(c.resolve(TOKENS.Router), updates);
+  registerStreamHistoryRoutes(c.resolve(TOKENS.Router), c.resolve<StreamHistory>('StreamHistory'));
   registerPanelRoutes(c.resolve(TOKENS.Router), join(build.packageRoot, 'dist', 'appliance', 'panel'));
   registerCoreHealthChecks(health, { db, plugins });
   health.register(authAvailability.healthCheck());

@@ -96,7 +96,16 @@ export interface CoreConfig {
   connections: ConnectionsConfig;
   update: UpdateConfig;
   backup: BackupConfig;
+  stats: StatsConfig;
   shutdownTimeoutMs: number;
+}
+
+/** The per-stream history the panel charts (core/streams/stream-history.ts). */
+export interface StatsConfig {
+  /** A sample of every live stream this often. */
+  intervalMs: number;
+  /** Kept this long (points per stream = window / interval). */
+  windowMs: number;
 }
 
 /** Package updates with rollback (appliance/update, docs/appliance.md "Updates"). Console-only. */
@@ -264,6 +273,15 @@ export const coreSchema = {
       default: {},
       properties: {
         maxBytes: bytes(256 * MIB, MIB, 16 * GIB),
+      },
+    },
+    stats: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        intervalMs: { type: 'integer', minimum: 1000, maximum: 600_000, default: 10_000 },
+        windowMs: { type: 'integer', minimum: 60_000, maximum: 3_600_000, default: 900_000 },
       },
     },
     shutdownTimeoutMs: millis(10_000),

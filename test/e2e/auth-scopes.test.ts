@@ -36,6 +36,7 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/streams': 'streams:read',
   'GET /api/v1/streams/:app/:name': 'streams:read',
   'DELETE /api/v1/streams/:app/:name': 'streams:write',
+  'GET /api/v1/streams/:app/:name/history': 'streams:read',
   'POST /api/v1/streams/:app/:name/recording': 'recordings:write',
   'DELETE /api/v1/streams/:app/:name/recording': 'recordings:write',
   'GET /api/v1/events': 'system:read',
