@@ -21,6 +21,10 @@ function copyAssets(srcDir, destDir) {
 
 for (const dir of ['plugins', 'examples', 'appliance', 'core']) copyAssets(join(root, dir), join(root, 'dist', dir));
 
+// The panel's recording player: hls.js (light build), served by the box itself, loaded only on Play.
+const hlsLight = join(root, 'node_modules', 'hls.js', 'dist', 'hls.light.min.js');
+if (existsSync(hlsLight)) cpSync(hlsLight, join(root, 'dist', 'appliance', 'panel', 'hls-light.js'));
+
 // Built-in plugins import 'xlive/sdk'. Each has its own package.json in dist/plugins/<id>/ (its own
 // package scope), so the package self-reference does not reach them: dist/node_modules/xlive does.
 const link = join(root, 'dist', 'node_modules', 'xlive');

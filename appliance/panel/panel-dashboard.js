@@ -9,6 +9,7 @@ export function enterDashboard(session) {
   $('user-name').textContent = session.user.username;
   $('user-role').textContent = session.user.role;
   $('key-form').hidden = !can('streams:write');
+  $('recordings-card').hidden = !can('recordings:read');
   show('view-dashboard');
   refreshAll();
   clearInterval(state.timer);
@@ -45,10 +46,32 @@ function refreshAll() {
 function refreshLive() {
   guarded(loadStreams);
   guarded(loadEvents);
+  if (can('recordings:read')) guarded(loadRecordings, 'recordings-error');
+}
+
+/** The recordings still running, by stream path (the REC badge and the Record toggle). */
+async function runningRecordings() {
+  if (!can('recordings:read')) return new Map();
+  const { items } = await api('GET', '/api/v1/recordings?limit=100');
+  return new Map(items.filter((r) => r.active).map((r) => [r.stream, r]));
+}
+
+function recordToggle(path, running) {
+  if (!can('recordings:write')) return null;
+  return el('button', {
+    type: 'button',
+    class: running ? 'danger' : 'secondary',
+    text: running ? 'Stop recording' : 'Record',
+    onclick: (ev) => withBusy(ev.currentTarget, () => guarded(async () => {
+      await api(running ? 'DELETE' : 'POST', `/api/v1/streams/${path}/recording`);
+      await loadStreams();
+      await loadRecordings();
+    }, 'recordings-error')),
+  });
 }
 
 async function loadStreams() {
-  const { items } = await api('GET', '/api/v1/streams?limit=500');
+  const [{ items }, recording] = await Promise.all([api('GET', '/api/v1/streams?limit=500'), runningRecordings()]);
   const body = $('streams-body');
   body.replaceChildren(
     ...items.map((s) => {
@@ -70,13 +93,13 @@ async function loadStreams() {
       return el(
         'tr',
         {},
-        el('td', { class: 'mono path', text: s.path }),
+        el('td', { class: 'mono path' }, s.path, recording.has(s.path) ? el('span', { class: 'rec', title: 'Recording now', text: 'REC' }) : null),
         el('td', { text: video }),
         el('td', { text: audio }),
         el('td', { text: `${Math.round(s.ingest.bitrateBps / 1000)} kbit/s` }),
         el('td', { text: String(s.readers) }),
         el('td', { text: formatDuration(s.uptimeMs) }),
-        el('td', { class: 'actions' }, stop),
+        el('td', { class: 'actions' }, recordToggle(s.path, recording.has(s.path)), stop),
       );
     }),
   );
@@ -238,4 +261,82 @@ async function loadEvents() {
     ),
   );
 }
+
+function formatBytes(n) {
+  return n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${Math.round(n / 1e3)} kB`;
+}
+
+/** The recordings, newest first: play in the page, download, delete. */
+async function loadRecordings() {
+  const { items } = await api('GET', '/api/v1/recordings?limit=50');
+  $('recordings-body').replaceChildren(
+    ...items.map((r) =>
+      el(
+        'tr',
+        {},
+        el('td', { class: 'mono path' }, r.stream, r.active ? el('span', { class: 'rec', text: 'REC' }) : null),
+        el('td', { text: new Date(r.startedAt).toLocaleString() }),
+        el('td', { text: formatDuration(r.durationMs) }),
+        el('td', { text: formatBytes(r.bytes) }),
+        el(
+          'td',
+          { class: 'actions' },
+          el('button', { type: 'button', class: 'secondary', text: 'Play', onclick: () => guarded(() => playRecording(r), 'recordings-error') }),
+          el('a', { class: 'button secondary', href: r.downloadUrl, download: '', text: 'Download' }),
+          can('recordings:write') && !r.active
+            ? el('button', {
+                type: 'button',
+                class: 'danger',
+                text: 'Delete',
+                onclick: (ev) => confirm(`Delete the recording of ${r.stream} from ${new Date(r.startedAt).toLocaleString()}? This cannot be undone.`) &&
+                  withBusy(ev.currentTarget, () => guarded(async () => {
+                    await api('DELETE', `/api/v1/recordings/${r.id}`);
+                    await loadRecordings();
+                  }, 'recordings-error')),
+              })
+            : null,
+        ),
+      ),
+    ),
+  );
+  $('recordings-empty').hidden = items.length > 0;
+}
+
+/** hls.js (light build, served by the box) is loaded only when a recording is first played. */
+let hlsLoaded;
+function loadHls() {
+  hlsLoaded ??= new Promise((resolve, reject) => {
+    const script = el('script', { src: 'panel/hls-light.js' });
+    script.onload = () => resolve(window.Hls);
+    script.onerror = () => reject(new Error('The player (hls-light.js) could not be loaded from the box.'));
+    document.head.append(script);
+  });
+  return hlsLoaded;
+}
+
+let player;
+async function playRecording(r) {
+  const Hls = await loadHls();
+  const video = $('player-video');
+  player?.destroy();
+  player = null;
+  $('player-title').textContent = `${r.stream}, ${new Date(r.startedAt).toLocaleString()}`;
+  $('player').hidden = false;
+  if (Hls.isSupported()) {
+    player = new Hls();
+    player.loadSource(r.playlistUrl);
+    player.attachMedia(video);
+  } else {
+    video.src = r.playlistUrl; // Safari on an iPhone plays HLS itself
+  }
+  video.play().catch(() => null); // muted autoplay; a user gesture started it anyway
+  $('player').scrollIntoView({ behavior: 'smooth', block: 'center' });
+}
+
+$('player-close').addEventListener('click', () => {
+  player?.destroy();
+  player = null;
+  $('player-video').removeAttribute('src');
+  $('player').hidden = true;
+});
 

@@ -1,0 +1,88 @@
+/**
+ * The panel's recording controls in headless Chromium against a real box (issue 12, first slice): the
+ * technician creates a key, ffmpeg publishes with the server and key the page shows, Record on the live
+ * stream → REC badge, Stop recording → the recording is listed, Play → the in-page player (hls.js
+ * light, served by the box, loaded only now) advances, Download answers the file, Delete removes it.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import { startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
+import { startPublisher, type Peer } from '../helpers/media-peers.js';
+
+const PW = 'panel recordings password';
+
+describe('panel: record a live stream, play, download and delete the recording (Chromium)', () => {
+  let app: ApplianceHandle;
+  let browser: Browser;
+  let publisher: Peer | undefined;
+
+  before(async () => {
+    app = await startAppliance();
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
+    });
+  });
+  after(async () => {
+    await publisher?.stop();
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('records on demand from the live table and plays the recording in the page', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const loaded: string[] = [];
+    page.on('request', (r) => loaded.push(new URL(r.url()).pathname));
+
+    await page.goto(app.httpUrl + '/');
+    await page.fill('#setup-username', 'admin');
+    await page.fill('#setup-password', PW);
+    await page.fill('#setup-password2', PW);
+    await page.click('#setup-submit');
+    await page.locator('#view-dashboard').waitFor({ state: 'visible' });
+    await page.locator('#recordings-empty').waitFor({ state: 'visible' });
+    await page.fill('#key-path', 'live/show');
+    await page.click('#key-add');
+    await page.locator('#new-key').waitFor({ state: 'visible' });
+    const server = await page.inputValue('#new-key-server');
+    const key = await page.inputValue('#new-key-key');
+    await page.click('#new-key-close');
+
+    publisher = startPublisher(`${server}/${key}`, 60);
+    const row = page.locator('#streams-body tr', { hasText: 'live/show' });
+    await row.waitFor({ timeout: 30_000 });
+    await row.getByRole('button', { name: 'Record', exact: true }).click();
+    await row.locator('.rec').waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(5000);
+    await row.getByRole('button', { name: 'Stop recording' }).click();
+    await row.getByRole('button', { name: 'Record', exact: true }).waitFor({ timeout: 15_000 });
+    assert.equal(await row.locator('.rec').count(), 0, 'no REC badge once stopped');
+
+    const rec = page.locator('#recordings-body tr', { hasText: 'live/show' });
+    await rec.waitFor();
+    assert.ok(!loaded.some((p) => p.endsWith('/hls-light.js')), 'the player is not loaded before Play');
+    await rec.getByRole('button', { name: 'Play' }).click();
+    await page.locator('#player').waitFor({ state: 'visible' });
+    // The player is Media Source Extensions on a blob: URL (the panel's CSP allows media-src blob:).
+    const played = () => (globalThis as unknown as { document: { getElementById(id: string): { currentTime: number } } }).document.getElementById('player-video').currentTime > 1;
+    await page.waitForFunction(played, null, { timeout: 30_000 });
+    assert.ok(loaded.some((p) => p.endsWith('/panel/hls-light.js')), 'hls.js came from the box');
+
+    const href = await rec.getByRole('link', { name: 'Download' }).getAttribute('href');
+    const download = await page.evaluate(async (u) => {
+      const r = await fetch(u!);
+      return { status: r.status, bytes: (await r.arrayBuffer()).byteLength, type: r.headers.get('content-type') };
+    }, href);
+    assert.equal(download.status, 200);
+    assert.ok(download.bytes > 10_000, `${download.bytes} bytes`);
+    await page.click('#player-close');
+
+    page.on('dialog', (d) => void d.accept());
+    await rec.getByRole('button', { name: 'Delete' }).click();
+    await page.locator('#recordings-empty').waitFor({ state: 'visible' });
+    assert.deepEqual(errors, []);
+  });
+});
