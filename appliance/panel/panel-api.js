@@ -31,6 +31,33 @@ export async function api(method, path, body) {
   return data;
 }
 
+/**
+ * Send a file as the raw body (a backup archive, a package) with the session cookie and CSRF token;
+ * `onProgress(sent, total)` follows the upload. Resolves with the JSON answer; errors as `api`.
+ */
+export function upload(method, path, file, contentType, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, path);
+    xhr.setRequestHeader('content-type', contentType);
+    xhr.setRequestHeader('accept', 'application/json');
+    if (state.csrf) xhr.setRequestHeader('x-csrf-token', state.csrf);
+    xhr.upload.onprogress = (e) => onProgress && onProgress(e.loaded, e.total);
+    xhr.onerror = () => reject(new ApiError('The upload did not reach the box (network error).', 0));
+    xhr.onload = () => {
+      let data = null;
+      try {
+        data = JSON.parse(xhr.responseText);
+      } catch {
+        // not JSON
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(data);
+      else reject(new ApiError((data && data.detail) || `the box answered ${xhr.status}`, xhr.status));
+    };
+    xhr.send(file);
+  });
+}
+
 // ---- small DOM helpers ----------------------------------------------------------------------------
 
 export function el(tag, props, ...children) {

@@ -1,5 +1,6 @@
 // xlive panel: the dashboard (live streams, stream keys, events, plugins), refreshed every few seconds.
 import { $, api, can, copyFrom, el, formatDuration, show, showError, state, withBusy } from './panel-api.js';
+import { enterBox } from './panel-box.js';
 
 const REFRESH_MS = 5000;
 
@@ -10,6 +11,7 @@ export function enterDashboard(session) {
   $('user-role').textContent = session.user.role;
   $('key-form').hidden = !can('streams:write');
   $('recordings-card').hidden = !can('recordings:read');
+  enterBox();
   show('view-dashboard');
   refreshAll();
   clearInterval(state.timer);

@@ -1,0 +1,74 @@
+/**
+ * The panel's box card in headless Chromium against a real box: the recent log (filtered by level),
+ * a backup downloaded from the link, an update refused in words on a box not installed from the
+ * package, and a restart from the button after which the panel reconnects.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
+import { buildDeb } from '../helpers/debs.js';
+
+const PW = 'panel box password 12';
+
+describe('panel: the box card (Chromium)', () => {
+  let app: ApplianceHandle;
+  let browser: Browser;
+  let work: string;
+
+  before(async () => {
+    work = mkdtempSync(join(tmpdir(), 'xlive-panel-box-'));
+    app = await startAppliance();
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('shows the log, downloads a backup, explains a refused update, restarts the service', async () => {
+    const page = await browser.newPage({ acceptDownloads: true });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(app.httpUrl + '/');
+    await page.fill('#setup-username', 'admin');
+    await page.fill('#setup-password', PW);
+    await page.fill('#setup-password2', PW);
+    await page.click('#setup-submit');
+    await page.locator('#box-card').waitFor({ state: 'visible' });
+
+    await page.locator('#logs-list li').first().waitFor();
+    assert.match((await page.textContent('#logs-list')) ?? '', /ready: \d+ plugins running/);
+    await page.selectOption('#logs-level', 'error');
+    await page.locator('#logs-empty').waitFor({ state: 'visible' });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download a backup' }).click()]);
+    const file = join(work, 'backup.tar.gz');
+    await download.saveAs(file);
+    assert.equal(readFileSync(file)[0], 0x1f, 'a gzip archive');
+
+    await page.setInputFiles('#update-file', buildDeb(work, 'xlive', '99.0.0'));
+    await page.click('#update-submit');
+    await page.locator('#box-error').waitFor({ state: 'visible' });
+    assert.match((await page.textContent('#box-error')) ?? '', /not installed from the xlive Debian package/);
+
+    const pid = app.child.pid;
+    await page.click('#box-restart');
+    await page.locator('#box-status', { hasText: 'Restarting' }).waitFor();
+    const events = await page.waitForFunction(async () => {
+      const r = await fetch('/api/v1/events?type=system.restart', { credentials: 'same-origin' });
+      return r.status === 200 && ((await r.json()) as { items: unknown[] }).items.length > 0;
+    }, null, { timeout: 30_000, polling: 500 });
+    assert.ok(await events.jsonValue());
+    assert.equal(app.child.pid, pid, 'restarted in place');
+    assert.deepEqual(errors, []);
+  });
+});
