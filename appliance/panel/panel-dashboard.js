@@ -51,6 +51,42 @@ function refreshLive() {
   if (can('recordings:read')) guarded(loadRecordings, 'recordings-error');
 }
 
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** A small line chart of `values` (oldest first), scaled to its own maximum. */
+function sparkline(values, label) {
+  const w = 120;
+  const h = 28;
+  const max = Math.max(1, ...values);
+  const step = values.length > 1 ? w / (values.length - 1) : w;
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('class', 'spark');
+  svg.setAttribute('viewBox', `0 0 ${w} ${h}`);
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', label);
+  const line = document.createElementNS(SVG, 'polyline');
+  line.setAttribute('points', values.map((v, i) => `${(i * step).toFixed(1)},${(h - 2 - (v / max) * (h - 4)).toFixed(1)}`).join(' '));
+  svg.append(line);
+  return svg;
+}
+
+/** Bitrate and viewer charts of the last minutes per stream, from the box's bounded history. */
+async function historyCharts(paths) {
+  const out = new Map();
+  await Promise.all(
+    paths.map(async (path) => {
+      const h = await api('GET', `/api/v1/streams/${path}/history`).catch(() => null);
+      if (!h || h.points.length < 2) return;
+      const minutes = Math.round(h.windowMs / 60000);
+      out.set(path, {
+        bitrate: sparkline(h.points.map((p) => p.bitrateBps), `bitrate over the last ${minutes} minutes`),
+        viewers: sparkline(h.points.map((p) => p.readers), `viewers over the last ${minutes} minutes`),
+      });
+    }),
+  );
+  return out;
+}
+
 /** The recordings still running, by stream path (the REC badge and the Record toggle). */
 async function runningRecordings() {
   if (!can('recordings:read')) return new Map();
@@ -74,6 +110,7 @@ function recordToggle(path, running) {
 
 async function loadStreams() {
   const [{ items }, recording] = await Promise.all([api('GET', '/api/v1/streams?limit=500'), runningRecordings()]);
+  const charts = await historyCharts(items.map((s) => s.path));
   const body = $('streams-body');
   body.replaceChildren(
     ...items.map((s) => {
@@ -96,11 +133,11 @@ async function loadStreams() {
         'tr',
         {},
         el('td', { class: 'mono path' }, s.path, recording.has(s.path) ? el('span', { class: 'rec', title: 'Recording now', text: 'REC' }) : null),
-        el('td', { text: video }),
-        el('td', { text: audio }),
-        el('td', { text: `${Math.round(s.ingest.bitrateBps / 1000)} kbit/s` }),
-        el('td', { text: String(s.readers) }),
-        el('td', { text: formatDuration(s.uptimeMs) }),
+        el('td', { 'data-label': 'Video', text: video }),
+        el('td', { 'data-label': 'Audio', text: audio }),
+        el('td', { 'data-label': 'Bitrate' }, `${Math.round(s.ingest.bitrateBps / 1000)} kbit/s `, charts.get(s.path)?.bitrate ?? null),
+        el('td', { 'data-label': 'Viewers' }, `${s.readers} `, charts.get(s.path)?.viewers ?? null),
+        el('td', { 'data-label': 'Live for', text: formatDuration(s.uptimeMs) }),
         el('td', { class: 'actions' }, recordToggle(s.path, recording.has(s.path)), stop),
       );
     }),
@@ -195,9 +232,9 @@ async function loadKeys() {
         'tr',
         {},
         el('td', { class: 'mono path', text: k.path }),
-        el('td', { class: 'mono', text: `#${k.fingerprint}, since ${new Date(k.rotatedAt).toLocaleString()}` }),
-        el('td', { text: k.protected ? 'Protected (needs a link)' : 'Public' }),
-        el('td', {}, watchLinks(k)),
+        el('td', { class: 'mono', 'data-label': 'Key', text: `#${k.fingerprint}, since ${new Date(k.rotatedAt).toLocaleString()}` }),
+        el('td', { 'data-label': 'Playback', text: k.protected ? 'Protected (needs a link)' : 'Public' }),
+        el('td', { 'data-label': 'Watch' }, watchLinks(k)),
         actions,
       );
     }),
@@ -277,9 +314,9 @@ async function loadRecordings() {
         'tr',
         {},
         el('td', { class: 'mono path' }, r.stream, r.active ? el('span', { class: 'rec', text: 'REC' }) : null),
-        el('td', { text: new Date(r.startedAt).toLocaleString() }),
-        el('td', { text: formatDuration(r.durationMs) }),
-        el('td', { text: formatBytes(r.bytes) }),
+        el('td', { 'data-label': 'Started', text: new Date(r.startedAt).toLocaleString() }),
+        el('td', { 'data-label': 'Length', text: formatDuration(r.durationMs) }),
+        el('td', { 'data-label': 'Size', text: formatBytes(r.bytes) }),
         el(
           'td',
           { class: 'actions' },
