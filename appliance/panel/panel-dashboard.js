@@ -138,7 +138,13 @@ async function loadStreams() {
         el('td', { 'data-label': 'Bitrate' }, `${Math.round(s.ingest.bitrateBps / 1000)} kbit/s `, charts.get(s.path)?.bitrate ?? null),
         el('td', { 'data-label': 'Viewers' }, `${s.readers} `, charts.get(s.path)?.viewers ?? null),
         el('td', { 'data-label': 'Live for', text: formatDuration(s.uptimeMs) }),
-        el('td', { class: 'actions' }, recordToggle(s.path, recording.has(s.path)), stop),
+        el(
+          'td',
+          { class: 'actions' },
+          el('button', { type: 'button', class: 'secondary', text: 'Preview', onclick: () => guarded(() => previewLive(s.path)) }),
+          recordToggle(s.path, recording.has(s.path)),
+          stop,
+        ),
       );
     }),
   );
@@ -354,22 +360,33 @@ function loadHls() {
 }
 
 let player;
-async function playRecording(r) {
+/** Play an HLS playlist (a recording, or a live stream's preview) in the page's one player. */
+async function play(title, playlistUrl) {
   const Hls = await loadHls();
   const video = $('player-video');
   player?.destroy();
   player = null;
-  $('player-title').textContent = `${r.stream}, ${new Date(r.startedAt).toLocaleString()}`;
+  $('player-title').textContent = title;
   $('player').hidden = false;
   if (Hls.isSupported()) {
     player = new Hls();
-    player.loadSource(r.playlistUrl);
+    player.loadSource(playlistUrl);
     player.attachMedia(video);
   } else {
-    video.src = r.playlistUrl; // Safari on an iPhone plays HLS itself
+    video.src = playlistUrl; // Safari on an iPhone plays HLS itself
   }
   video.play().catch(() => null); // muted autoplay; a user gesture started it anyway
-  $('player').scrollIntoView({ behavior: 'smooth', block: 'center' });
+  $('player').scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
+/** A live stream in the page: a short playback link first, so protected streams play too. */
+async function previewLive(path) {
+  const link = await api('POST', '/api/v1/playback-tokens', { path }).catch(() => null);
+  return play(`Live: ${path}`, `hls/${path}/index.m3u8${link && link.protected ? `?${link.query}` : ''}`);
+}
+
+function playRecording(r) {
+  return play(`Recording: ${r.stream}, ${new Date(r.startedAt).toLocaleString()}`, r.playlistUrl);
 }
 
 $('player-close').addEventListener('click', () => {

@@ -1,7 +1,7 @@
 /**
  * The panel's recording controls in headless Chromium against a real box (issue 12, first slice): the
- * technician creates a key, ffmpeg publishes with the server and key the page shows, Record on the live
- * stream → REC badge, Stop recording → the recording is listed, Play → the in-page player (hls.js
+ * technician creates a key, ffmpeg publishes with the server and key the page shows; on the live
+ * stream → Preview plays it live in the page, Record → REC badge, Stop recording → the recording is listed, Play → the in-page player (hls.js
  * light, served by the box, loaded only now) advances, Download answers the file, Delete removes it.
  */
 import assert from 'node:assert/strict';
@@ -51,9 +51,17 @@ describe('panel: record a live stream, play, download and delete the recording (
     const key = await page.inputValue('#new-key-key');
     await page.click('#new-key-close');
 
+    assert.ok(!loaded.some((p) => p.endsWith('/hls-light.js')), 'the player is not loaded before it is needed');
     publisher = startPublisher(`${server}/${key}`, 60);
     const row = page.locator('#streams-body tr', { hasText: 'live/show' });
     await row.waitFor({ timeout: 30_000 });
+    // The live preview plays in the page (hls.js from the box) before anything is recorded.
+    await row.getByRole('button', { name: 'Preview' }).click();
+    await page.locator('#player').waitFor({ state: 'visible' });
+    assert.match((await page.textContent('#player-title')) ?? '', /Live: live\/show/);
+    const advanced = (t: number) => (globalThis as unknown as { document: { getElementById(id: string): { currentTime: number } } }).document.getElementById('player-video').currentTime > t;
+    await page.waitForFunction(advanced, 1, { timeout: 30_000 });
+    await page.click('#player-close');
     await row.getByRole('button', { name: 'Record', exact: true }).click();
     await row.locator('.rec').waitFor({ timeout: 15_000 });
     await page.waitForTimeout(5000);
@@ -63,12 +71,10 @@ describe('panel: record a live stream, play, download and delete the recording (
 
     const rec = page.locator('#recordings-body tr', { hasText: 'live/show' });
     await rec.waitFor();
-    assert.ok(!loaded.some((p) => p.endsWith('/hls-light.js')), 'the player is not loaded before Play');
     await rec.getByRole('button', { name: 'Play' }).click();
     await page.locator('#player').waitFor({ state: 'visible' });
     // The player is Media Source Extensions on a blob: URL (the panel's CSP allows media-src blob:).
-    const played = () => (globalThis as unknown as { document: { getElementById(id: string): { currentTime: number } } }).document.getElementById('player-video').currentTime > 1;
-    await page.waitForFunction(played, null, { timeout: 30_000 });
+    await page.waitForFunction(advanced, 1, { timeout: 30_000 });
     assert.ok(loaded.some((p) => p.endsWith('/panel/hls-light.js')), 'hls.js came from the box');
 
     const href = await rec.getByRole('link', { name: 'Download' }).getAttribute('href');
