@@ -1,6 +1,7 @@
 // xlive panel: the dashboard (live streams, stream keys, events, plugins), refreshed every few seconds.
 import { $, api, can, copyFrom, el, formatDuration, show, showError, state, withBusy } from './panel-api.js';
 import { enterBox } from './panel-box.js';
+import { enterTokens } from './panel-tokens.js';
 
 const REFRESH_MS = 5000;
 
@@ -12,6 +13,7 @@ export function enterDashboard(session) {
   $('key-form').hidden = !can('streams:write');
   $('recordings-card').hidden = !can('recordings:read');
   enterBox();
+  enterTokens();
   show('view-dashboard');
   refreshAll();
   clearInterval(state.timer);
