@@ -48,6 +48,7 @@ function refreshAll() {
 }
 
 function refreshLive() {
+  if (can('system:read')) guarded(loadHealth);
   guarded(loadStreams);
   guarded(loadEvents);
   if (can('recordings:read')) guarded(loadRecordings, 'recordings-error');
@@ -87,6 +88,22 @@ async function historyCharts(paths) {
     }),
   );
   return out;
+}
+
+/**
+ * The health banner: every check that is not ok (disk, temperature, throttling, plugins, …) in words,
+ * red when one fails, amber for warnings; hidden when all is well.
+ */
+async function loadHealth() {
+  const sys = await api('GET', '/api/v1/system');
+  const bad = sys.health.checks.filter((c) => c.status !== 'ok');
+  const banner = $('health-banner');
+  banner.hidden = bad.length === 0;
+  banner.className = `health ${sys.health.status}`;
+  banner.replaceChildren(
+    el('strong', { text: sys.health.status === 'fail' ? 'The box has a problem: ' : 'Needs attention: ' }),
+    ...bad.map((c, i) => el('span', { text: `${i ? '; ' : ''}${c.name}${c.message ? ` — ${c.message}` : ''}` })),
+  );
 }
 
 /** The recordings still running, by stream path (the REC badge and the Record toggle). */
