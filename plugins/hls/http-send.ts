@@ -60,7 +60,7 @@ async function copy(obj: ObjectReader, res: ServerResponse): Promise<boolean> {
 }
 
 /** Resolves true on 'drain', false when the response closes first. */
-function drained(res: ServerResponse): Promise<boolean> {
+export function drained(res: ServerResponse): Promise<boolean> {
   return new Promise((resolve) => {
     const done = (ok: boolean) => () => {
       res.off('drain', onDrain);

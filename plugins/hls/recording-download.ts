@@ -9,7 +9,7 @@
 import type { ServerResponse } from 'node:http';
 import { NotFoundError, RangeNotSatisfiableError, type Context, type HttpRegistrar, type Logger, type ObjectReader, type StorageProvider } from 'xlive/sdk';
 import { parseRange, piecesOf, type ByteRange } from './byte-range.js';
-import { CORS_HEADERS, SEGMENT_TYPE } from './http-send.js';
+import { CORS_HEADERS, drained, SEGMENT_TYPE } from './http-send.js';
 import type { RecordingView } from './recording-access.js';
 
 export interface DownloadDeps {
@@ -90,18 +90,4 @@ async function copyPiece(obj: ObjectReader, res: ServerResponse, offset: number,
   }
   if (left > 0) throw new Error(`a segment ended ${left} bytes short of what the index says`);
   return true;
-}
-
-function drained(res: ServerResponse): Promise<boolean> {
-  return new Promise((resolve) => {
-    const done = (ok: boolean) => () => {
-      res.off('drain', onDrain);
-      res.off('close', onClose);
-      resolve(ok);
-    };
-    const onDrain = done(true);
-    const onClose = done(false);
-    res.on('drain', onDrain);
-    res.on('close', onClose);
-  });
 }

@@ -5,8 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { seriousViolations } from '../helpers/axe.js';
+import { launchChromium } from '../helpers/panel.js';
 import { startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
 import { startPublisher, type Peer } from '../helpers/media-peers.js';
 
@@ -19,10 +20,7 @@ describe('panel accessibility: axe-core on every screen (Chromium)', () => {
 
   before(async () => {
     app = await startAppliance();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await publisher?.stop();

@@ -5,10 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { launchChromium, setUpAdmin } from '../helpers/panel.js';
 import { startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
 import { buildDeb } from '../helpers/debs.js';
 
@@ -22,10 +23,7 @@ describe('panel: the box card (Chromium)', () => {
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'xlive-panel-box-'));
     app = await startAppliance();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
@@ -38,11 +36,7 @@ describe('panel: the box card (Chromium)', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('dialog', (d) => void d.accept());
-    await page.goto(app.httpUrl + '/');
-    await page.fill('#setup-username', 'admin');
-    await page.fill('#setup-password', PW);
-    await page.fill('#setup-password2', PW);
-    await page.click('#setup-submit');
+    await setUpAdmin(page, app.httpUrl, PW);
     await page.locator('#box-card').waitFor({ state: 'visible' });
 
     await page.locator('#logs-list li').first().waitFor();

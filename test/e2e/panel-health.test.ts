@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, setUpAdmin } from '../helpers/panel.js';
 import { startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
 
 const PW = 'panel health password';
@@ -21,10 +22,7 @@ describe('panel: health banner (Chromium)', () => {
       // Warn below 100 % free: every real disk is below that, so the box warns about its disk.
       startAppliance({ env: { XLIVE_PLUGINS__SYSTEM_HEALTH__DISK: '{"warnBelowPercent":100,"warnBelowBytes":0}' } }),
     ]);
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
@@ -33,12 +31,7 @@ describe('panel: health banner (Chromium)', () => {
 
   const signIn = async (app: ApplianceHandle) => {
     const page = await browser.newPage();
-    await page.goto(app.httpUrl + '/');
-    await page.fill('#setup-username', 'admin');
-    await page.fill('#setup-password', PW);
-    await page.fill('#setup-password2', PW);
-    await page.click('#setup-submit');
-    await page.locator('#view-dashboard').waitFor({ state: 'visible' });
+    await setUpAdmin(page, app.httpUrl, PW);
     return page;
   };
 

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/panel.js';
 import { PACKAGE_ROOT, startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
 import { startPublisher, type Peer } from '../helpers/media-peers.js';
 
@@ -33,10 +34,7 @@ describe('panel: phone-first layout and charts (Chromium)', () => {
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
     app = await startAppliance({ env: { XLIVE_STATS_INTERVAL_MS: '1000' } });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await publisher?.stop();

@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, setUpAdmin } from '../helpers/panel.js';
 import { startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
 import { startPublisher, type Peer } from '../helpers/media-peers.js';
 
@@ -19,10 +20,7 @@ describe('panel: record a live stream, play, download and delete the recording (
 
   before(async () => {
     app = await startAppliance();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
-    });
+    browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
   });
   after(async () => {
     await publisher?.stop();
@@ -37,12 +35,7 @@ describe('panel: record a live stream, play, download and delete the recording (
     const loaded: string[] = [];
     page.on('request', (r) => loaded.push(new URL(r.url()).pathname));
 
-    await page.goto(app.httpUrl + '/');
-    await page.fill('#setup-username', 'admin');
-    await page.fill('#setup-password', PW);
-    await page.fill('#setup-password2', PW);
-    await page.click('#setup-submit');
-    await page.locator('#view-dashboard').waitFor({ state: 'visible' });
+    await setUpAdmin(page, app.httpUrl, PW);
     await page.locator('#recordings-empty').waitFor({ state: 'visible' });
     await page.fill('#key-path', 'live/show');
     await page.click('#key-add');

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, setUpAdmin } from '../helpers/panel.js';
 import { startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
 
 const PW = 'panel tokens password';
@@ -16,10 +17,7 @@ describe('panel: API tokens (Chromium)', () => {
 
   before(async () => {
     app = await startAppliance();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
@@ -31,11 +29,7 @@ describe('panel: API tokens (Chromium)', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('dialog', (d) => void d.accept());
-    await page.goto(app.httpUrl + '/');
-    await page.fill('#setup-username', 'admin');
-    await page.fill('#setup-password', PW);
-    await page.fill('#setup-password2', PW);
-    await page.click('#setup-submit');
+    await setUpAdmin(page, app.httpUrl, PW);
     await page.locator('#tokens-card').waitFor({ state: 'visible' });
     await page.locator('#tokens-empty').waitFor({ state: 'visible' });
 
