@@ -1,6 +1,4 @@
 import { ValidationError } from '../../core/errors/xlive-error.js';
-import { sendProblem } from '../../core/http/http-app.js';
-import { toProblem } from '../../core/http/problem.js';
 import type { SecuredRouter } from '../../core/http/secured-router.js';
 import type { JsonSchema } from '../../core/sdk/http.js';
 import type { UpdateService } from './update-service.js';
@@ -46,15 +44,7 @@ export function registerUpdateRoutes(r: SecuredRouter, updates: UpdateService): 
       if (!body) throw new ValidationError('send the .deb file as the request body (curl --data-binary @xlive_<version>_<arch>.deb)');
       const principal = c.get('principal');
       const by = principal ? `${principal.kind}:${principal.display ?? principal.id}` : 'unknown';
-      let req;
-      try {
-        req = await updates.submit(body as unknown as AsyncIterable<Uint8Array>, by, 'api');
-      } catch (err) {
-        // Refused mid-body (not a .deb, too large): the rest of the upload is not read, so this
-        // connection cannot carry another request — say so, rather than let a client reuse it.
-        const p = toProblem(err, c.req.path, c.get('requestId'));
-        return sendProblem(c, { ...p, headers: { ...p.headers, connection: 'close' } });
-      }
+      const req = await updates.submit(body as unknown as AsyncIterable<Uint8Array>, by, 'api');
       return c.json({ id: req.id, state: 'queued', href: `${UPDATES_PATH}/${req.id}`, bytes: req.bytes, sha256: req.sha256 }, 202);
     },
   );

@@ -23,9 +23,12 @@ export interface HttpAppOptions {
   allowedMethods?: (path: string) => string[];
 }
 
-function hasBody(req: Request): boolean {
-  const len = req.headers.get('content-length');
-  return (len !== null && len !== '0') || req.headers.has('transfer-encoding');
+/** The request's body is not (wholly) read: refused before it, or part-way through (a too-large upload). */
+function bodyLeftUnread(c: Context<AppEnv>): boolean {
+  const incoming = c.env?.incoming;
+  if (incoming) return !incoming.complete;
+  const len = c.req.header('content-length');
+  return !c.req.raw.bodyUsed && ((len !== undefined && len !== '0') || c.req.header('transfer-encoding') !== undefined);
 }
 
 export function sendProblem(c: Context, p: ProblemResponse): Response {
@@ -49,7 +52,7 @@ export function createHttpApp(opts: HttpAppOptions): XliveApp {
     // Refused before its body was read (401, 403, 413, …): the rest of the body is still on the wire, so
     // this connection cannot carry another request reliably — tell the client instead of letting it
     // reuse the socket and fail its next request ("other side closed").
-    if (c.res.status >= 400 && !c.req.raw.bodyUsed && hasBody(c.req.raw)) c.res.headers.set('connection', 'close');
+    if (c.res.status >= 400 && bodyLeftUnread(c)) c.res.headers.set('connection', 'close');
     opts.metrics?.observe(c, (performance.now() - started) / 1000);
     if (log.isLevelEnabled('debug')) {
       log.debug(`${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`, { requestId: id });

@@ -101,8 +101,6 @@ export function toProblem(err: unknown, instance?: string, requestId?: string): 
   if (e instanceof RateLimitedError) headers['retry-after'] = String(Math.max(1, Math.ceil(e.retryAfterSeconds)));
   if (e instanceof RangeNotSatisfiableError) headers['content-range'] = `bytes */${e.size}`;
   if (status === 401) headers['www-authenticate'] = 'Bearer realm="xlive"';
-  // The unread rest of a refused upload would be taken for the next request on a kept-alive socket.
-  if (status === 413) headers['connection'] = 'close';
   const detail = status >= 500 && e.code === 'DATABASE_ERROR' ? 'a database error occurred' : e.message;
   return {
     status,
