@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { EventLog } from '../../core/events/event-log.js';
 import { describeError, NotFoundError, UpdateUnsupportedError } from '../../core/errors/xlive-error.js';
 import type { Logger } from '../../core/logging/logger.js';
@@ -53,6 +53,7 @@ export class UpdateService {
   readonly spool: UpdateSpool;
   private readonly journal: UpdateJournal | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private lastStamp: string | undefined;
 
   constructor(private readonly o: UpdateServiceOptions) {
     this.spool = new UpdateSpool(spoolDirOf(o.dataDir));
@@ -99,6 +100,10 @@ export class UpdateService {
   /** Record journal steps not yet recorded as events; returns how many. */
   syncEvents(): number {
     if (!this.journal) return 0;
+    // The journal changes only during an update: skip reading it while its size and time stay the same.
+    const stamp = fileStamp(this.journal.file);
+    if (stamp === this.lastStamp) return 0;
+    this.lastStamp = stamp;
     let entries: JournalEntry[];
     try {
       entries = this.journal.entries();
@@ -132,6 +137,15 @@ export class UpdateService {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+  }
+}
+
+function fileStamp(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return 'missing';
   }
 }
 
