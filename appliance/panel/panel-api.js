@@ -1,7 +1,7 @@
 // xlive panel: the API client and small DOM helpers shared by the panel's modules.
 // Data goes into the page with textContent (never innerHTML), so nothing from the API can run as script.
 
-export const state = { csrf: null, user: null, timer: null };
+export const state = { csrf: null, user: null, timer: null, onSessionEnd: null };
 export const $ = (id) => document.getElementById(id);
 
 // ---- API -------------------------------------------------------------------------------------------
@@ -84,6 +84,20 @@ export function show(view) {
 }
 
 export const can = (scope) => !!state.user && state.user.scopes.includes(scope);
+
+/**
+ * Run a call of a signed-in screen: a 401 means the session ended (logged out elsewhere, expired), so
+ * the panel goes back to the sign-in; any other problem is shown in words in `errorId`.
+ */
+export async function guarded(fn, errorId) {
+  try {
+    await fn();
+    if (errorId) showError(errorId, null);
+  } catch (err) {
+    if (err.status === 401 && state.onSessionEnd) return state.onSessionEnd('Your session ended. Please sign in again.');
+    showError(errorId || 'global-error', err);
+  }
+}
 
 export async function withBusy(button, fn) {
   button.disabled = true;

@@ -1,7 +1,17 @@
 // xlive panel: the box card — restart, backup and restore, update upload, recent logs.
-import { $, api, can, el, showError, upload, withBusy } from './panel-api.js';
+import { $, api, can, el, guarded, showError, upload, withBusy } from './panel-api.js';
+import { loadEvents } from './panel-events.js';
+import { registerScreen } from './panel-nav.js';
 
 const UPDATE_FINAL = new Set(['refused', 'succeeded', 'rolled-back', 'rollback-failed']);
+
+registerScreen('box', {
+  enter: () => {
+    enterBox();
+    guarded(loadEvents);
+  },
+  refresh: () => guarded(loadEvents),
+});
 
 /** Show the box card to those who may read the system; admin-only controls to system:admin. */
 export function enterBox() {
@@ -12,7 +22,7 @@ export function enterBox() {
 
 async function loadLogs() {
   const level = $('logs-level').value;
-  const { items } = await api('GET', `/api/v1/logs?level=${encodeURIComponent(level)}&limit=100`);
+  const { items } = await api('GET', `api/v1/logs?level=${encodeURIComponent(level)}&limit=100`);
   $('logs-list').replaceChildren(...items.map((l) => el('li', { class: `log ${l.level}` }, el('span', { class: 'mono', text: `${new Date(l.time).toLocaleTimeString()} ${l.level.toUpperCase()} ` }), l.source ? `[${l.source}] ` : '', l.msg)));
   $('logs-empty').hidden = items.length > 0;
 }
@@ -24,7 +34,7 @@ $('box-restart').addEventListener('click', (ev) => {
   if (!confirm('Restart the xlive service now? Every stream and viewer is disconnected for a few seconds; encoders reconnect by themselves.')) return;
   withBusy(ev.currentTarget, async () => {
     try {
-      await api('POST', '/api/v1/system/restart', { reason: 'panel' });
+      await api('POST', 'api/v1/system/restart', { reason: 'panel' });
       $('box-status').textContent = 'Restarting… the panel reconnects by itself.';
       showError('box-error', null);
     } catch (err) {
@@ -40,7 +50,7 @@ $('restore-form').addEventListener('submit', (ev) => {
   if (!confirm(`Replace everything on this box (accounts, keys, settings, plugins) with the backup "${file.name}"? The box restarts into it.`)) return;
   withBusy($('restore-submit'), async () => {
     try {
-      await upload('POST', '/api/v1/system/restore', file, 'application/gzip', (sent, total) => progress('restore', sent, total));
+      await upload('POST', 'api/v1/system/restore', file, 'application/gzip', (sent, total) => progress('restore', sent, total));
       $('box-status').textContent = 'Backup checked and accepted: the box restarts into it. Sign in again with the accounts of the backup.';
       showError('box-error', null);
     } catch (err) {
@@ -56,7 +66,7 @@ $('update-form').addEventListener('submit', (ev) => {
   if (!confirm(`Install "${file.name}"? The box restarts; if the new version does not become ready, it goes back to this one by itself.`)) return;
   withBusy($('update-submit'), async () => {
     try {
-      const queued = await upload('POST', '/api/v1/updates', file, 'application/vnd.debian.binary-package', (sent, total) => progress('update', sent, total));
+      const queued = await upload('POST', 'api/v1/updates', file, 'application/vnd.debian.binary-package', (sent, total) => progress('update', sent, total));
       showError('box-error', null);
       await followUpdate(queued.href);
     } catch (err) {

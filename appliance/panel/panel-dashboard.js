@@ -1,27 +1,33 @@
-// xlive panel: the dashboard (live streams, stream keys, events, plugins), refreshed every few seconds.
-import { $, api, can, copyFrom, el, formatDuration, show, showError, state, withBusy } from './panel-api.js';
-import { enterBox } from './panel-box.js';
-import { enterTokens } from './panel-tokens.js';
+// xlive panel: signing in and out of the screens, the health banner, and the Dashboard screen (live
+// streams with preview, charts, recording toggle), refreshed every few seconds.
+import { $, api, can, el, formatDuration, guarded, show, showError, state, withBusy } from './panel-api.js';
+import { refreshCurrent, registerScreen, startNav, stopNav } from './panel-nav.js';
+import { previewLive } from './panel-player.js';
+import { loadRecordings } from './panel-recordings.js';
 
 const REFRESH_MS = 5000;
+
+registerScreen('dashboard', {
+  enter: () => guarded(loadStreams),
+  refresh: () => guarded(loadStreams),
+});
 
 export function enterDashboard(session) {
   state.csrf = session.csrfToken;
   state.user = session.user;
+  state.onSessionEnd = leaveDashboard;
   $('user-name').textContent = session.user.username;
   $('user-role').textContent = session.user.role;
-  $('key-form').hidden = !can('streams:write');
-  $('recordings-card').hidden = !can('recordings:read');
-  enterBox();
-  enterTokens();
   show('view-dashboard');
-  refreshAll();
+  startNav();
+  tick();
   clearInterval(state.timer);
-  state.timer = setInterval(refreshLive, REFRESH_MS);
+  state.timer = setInterval(tick, REFRESH_MS);
 }
 
 export function leaveDashboard(message) {
   clearInterval(state.timer);
+  stopNav();
   state.csrf = null;
   state.user = null;
   show('view-login');
@@ -30,28 +36,10 @@ export function leaveDashboard(message) {
   $('login-username').focus();
 }
 
-/** A call from the dashboard: a 401 means the session ended (logged out elsewhere, expired). */
-async function guarded(fn, errorId) {
-  try {
-    await fn();
-    if (errorId) showError(errorId, null);
-  } catch (err) {
-    if (err.status === 401) return leaveDashboard('Your session ended. Please sign in again.');
-    showError(errorId || 'global-error', err);
-  }
-}
-
-function refreshAll() {
-  refreshLive();
-  guarded(loadKeys, 'keys-error');
-  guarded(loadPlugins);
-}
-
-function refreshLive() {
+/** Every few seconds: the health banner (on every screen) and the screen on display. */
+function tick() {
   if (can('system:read')) guarded(loadHealth);
-  guarded(loadStreams);
-  guarded(loadEvents);
-  if (can('recordings:read')) guarded(loadRecordings, 'recordings-error');
+  refreshCurrent();
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -78,7 +66,7 @@ async function historyCharts(paths) {
   const out = new Map();
   await Promise.all(
     paths.map(async (path) => {
-      const h = await api('GET', `/api/v1/streams/${path}/history`).catch(() => null);
+      const h = await api('GET', `api/v1/streams/${path}/history`).catch(() => null);
       if (!h || h.points.length < 2) return;
       const minutes = Math.round(h.windowMs / 60000);
       out.set(path, {
@@ -95,7 +83,7 @@ async function historyCharts(paths) {
  * red when one fails, amber for warnings; hidden when all is well.
  */
 async function loadHealth() {
-  const sys = await api('GET', '/api/v1/system');
+  const sys = await api('GET', 'api/v1/system');
   const bad = sys.health.checks.filter((c) => c.status !== 'ok');
   const banner = $('health-banner');
   banner.hidden = bad.length === 0;
@@ -109,7 +97,7 @@ async function loadHealth() {
 /** The recordings still running, by stream path (the REC badge and the Record toggle). */
 async function runningRecordings() {
   if (!can('recordings:read')) return new Map();
-  const { items } = await api('GET', '/api/v1/recordings?limit=100');
+  const { items } = await api('GET', 'api/v1/recordings?limit=100');
   return new Map(items.filter((r) => r.active).map((r) => [r.stream, r]));
 }
 
@@ -120,15 +108,15 @@ function recordToggle(path, running) {
     class: running ? 'danger' : 'secondary',
     text: running ? 'Stop recording' : 'Record',
     onclick: (ev) => withBusy(ev.currentTarget, () => guarded(async () => {
-      await api(running ? 'DELETE' : 'POST', `/api/v1/streams/${path}/recording`);
+      await api(running ? 'DELETE' : 'POST', `api/v1/streams/${path}/recording`);
       await loadStreams();
-      await loadRecordings();
-    }, 'recordings-error')),
+      if (can('recordings:read')) await loadRecordings().catch(() => null);
+    }, 'streams-error')),
   });
 }
 
 async function loadStreams() {
-  const [{ items }, recording] = await Promise.all([api('GET', '/api/v1/streams?limit=500'), runningRecordings()]);
+  const [{ items }, recording] = await Promise.all([api('GET', 'api/v1/streams?limit=500'), runningRecordings()]);
   const charts = await historyCharts(items.map((s) => s.path));
   const body = $('streams-body');
   body.replaceChildren(
@@ -143,7 +131,7 @@ async function loadStreams() {
             class: 'danger',
             text: 'Stop',
             onclick: () => confirm(`Disconnect the encoder of ${s.path}?`) && guarded(async () => {
-              await api('DELETE', `/api/v1/streams/${s.path}`);
+              await api('DELETE', `api/v1/streams/${s.path}`);
               await loadStreams();
             }),
           })
@@ -169,249 +157,4 @@ async function loadStreams() {
   );
   $('streams-empty').hidden = items.length > 0;
 }
-
-function showNewKey(res, title) {
-  $('new-key-title').textContent = title;
-  $('new-key-server').value = res.publish.server;
-  $('new-key-key').value = res.key;
-  $('new-key-url').value = res.publish.url;
-  $('new-key').hidden = false;
-  $('new-key').scrollIntoView({ behavior: 'smooth', block: 'center' });
-}
-
-function watchLinks(k) {
-  const origin = location.origin;
-  const hls = `${origin}/hls/${k.path}/index.m3u8`;
-  const flv = `${origin}/flv/${k.path}.flv`;
-  const box = el('div', {}, el('div', { class: 'mono', text: hls }), el('div', { class: 'mono', text: flv }));
-  if (k.protected) {
-    box.append(
-      el('button', {
-        type: 'button',
-        class: 'secondary',
-        text: 'Make a 6-hour link',
-        onclick: () => guarded(async () => {
-          const t = await api('POST', '/api/v1/playback-tokens', { path: k.path });
-          box.append(el('input', { readonly: 'readonly', value: `${hls}?${t.query}` }));
-        }, 'keys-error'),
-      }),
-    );
-  }
-  return box;
-}
-
-async function loadKeys() {
-  const { items, publishAuth } = await api('GET', '/api/v1/stream-keys?limit=500');
-  $('publish-policy').textContent =
-    publishAuth === 'open'
-      ? 'Publishing is OPEN: any encoder that reaches this box may publish (lab mode).'
-      : 'Encoders need the stream key to publish. Playback is public unless a stream is protected.';
-  const write = can('streams:write');
-  $('keys-body').replaceChildren(
-    ...items.map((k) => {
-      const actions = el('td', { class: 'actions' });
-      if (write) {
-        actions.append(
-          el('button', {
-            type: 'button',
-            text: 'Rotate key',
-            onclick: () => confirm(`Make a new key for ${k.path}? The old key stops working at once.`) && guarded(async () => {
-              showNewKey(await api('POST', `/api/v1/stream-keys/${k.path}/rotation`), `New key for ${k.path}`);
-              await loadKeys();
-            }, 'keys-error'),
-          }),
-          el('button', {
-            type: 'button',
-            class: 'secondary',
-            text: k.protected ? 'Make public' : 'Protect',
-            onclick: () => guarded(async () => {
-              await api('PATCH', `/api/v1/stream-keys/${k.path}`, { protected: !k.protected });
-              await loadKeys();
-            }, 'keys-error'),
-          }),
-          ...(k.protected
-            ? [
-                el('button', {
-                  type: 'button',
-                  class: 'secondary',
-                  text: 'Revoke links',
-                  onclick: () => confirm(`Void every link given out for ${k.path}? People watching are disconnected.`) && guarded(async () => {
-                    await api('POST', `/api/v1/stream-keys/${k.path}/playback-revocation`);
-                    await loadKeys();
-                  }, 'keys-error'),
-                }),
-              ]
-            : []),
-          el('button', {
-            type: 'button',
-            class: 'danger',
-            text: 'Delete',
-            onclick: () => confirm(`Delete ${k.path} and its key?`) && guarded(async () => {
-              await api('DELETE', `/api/v1/stream-keys/${k.path}`);
-              await loadKeys();
-            }, 'keys-error'),
-          }),
-        );
-      }
-      return el(
-        'tr',
-        {},
-        el('td', { class: 'mono path', text: k.path }),
-        el('td', { class: 'mono', 'data-label': 'Key', text: `#${k.fingerprint}, since ${new Date(k.rotatedAt).toLocaleString()}` }),
-        el('td', { 'data-label': 'Playback', text: k.protected ? 'Protected (needs a link)' : 'Public' }),
-        el('td', { 'data-label': 'Watch' }, watchLinks(k)),
-        actions,
-      );
-    }),
-  );
-}
-
-$('key-form').addEventListener('submit', (ev) => {
-  ev.preventDefault();
-  const path = $('key-path').value.trim();
-  withBusy($('key-add'), () =>
-    guarded(async () => {
-      showNewKey(await api('POST', '/api/v1/stream-keys', { path }), `Key for ${path}`);
-      $('key-path').value = '';
-      await loadKeys();
-    }, 'keys-error'),
-  );
-});
-
-$('new-key-close').addEventListener('click', () => {
-  for (const id of ['new-key-server', 'new-key-key', 'new-key-url']) $(id).value = '';
-  $('new-key').hidden = true;
-});
-
-document.addEventListener('click', (ev) => {
-  const target = ev.target.closest && ev.target.closest('[data-copy]');
-  if (target) copyFrom($(target.getAttribute('data-copy')));
-});
-
-async function loadPlugins() {
-  const { items } = await api('GET', '/api/v1/plugins?limit=500');
-  $('plugins-body').replaceChildren(
-    ...items.map((p) =>
-      el(
-        'tr',
-        {},
-        el('td', { class: 'mono', text: p.id }),
-        el('td', { text: p.version || '–' }),
-        el('td', { class: `state-${p.state}`, text: p.state }),
-        el('td', { text: p.error ? `${p.error.code}: ${p.error.message}` : consentNote(p) }),
-      ),
-    ),
-  );
-}
-
-/** A third-party plugin waits for an admin to confirm the permissions it declares. */
-function consentNote(p) {
-  if (!p.consentPending) return '';
-  const perms = p.permissions && p.permissions.length ? p.permissions.join(', ') : 'none';
-  return `third-party plugin, disabled until an admin consents to its permissions (${perms}): xlive plugins enable ${p.id}`;
-}
-
-async function loadEvents() {
-  const { items } = await api('GET', '/api/v1/events?limit=50');
-  $('events-list').replaceChildren(
-    ...items.map((e) =>
-      el(
-        'li',
-        {},
-        el('time', { datetime: e.time, text: new Date(e.time).toLocaleTimeString() }),
-        el('span', { class: `sev-${e.severity}`, text: `${e.type} ` }),
-        el('span', { text: e.message }),
-      ),
-    ),
-  );
-}
-
-function formatBytes(n) {
-  return n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${Math.round(n / 1e3)} kB`;
-}
-
-/** The recordings, newest first: play in the page, download, delete. */
-async function loadRecordings() {
-  const { items } = await api('GET', '/api/v1/recordings?limit=50');
-  $('recordings-body').replaceChildren(
-    ...items.map((r) =>
-      el(
-        'tr',
-        {},
-        el('td', { class: 'mono path' }, r.stream, r.active ? el('span', { class: 'rec', text: 'REC' }) : null),
-        el('td', { 'data-label': 'Started', text: new Date(r.startedAt).toLocaleString() }),
-        el('td', { 'data-label': 'Length', text: formatDuration(r.durationMs) }),
-        el('td', { 'data-label': 'Size', text: formatBytes(r.bytes) }),
-        el(
-          'td',
-          { class: 'actions' },
-          el('button', { type: 'button', class: 'secondary', text: 'Play', onclick: () => guarded(() => playRecording(r), 'recordings-error') }),
-          el('a', { class: 'button secondary', href: r.downloadUrl, download: '', text: 'Download' }),
-          can('recordings:write') && !r.active
-            ? el('button', {
-                type: 'button',
-                class: 'danger',
-                text: 'Delete',
-                onclick: (ev) => confirm(`Delete the recording of ${r.stream} from ${new Date(r.startedAt).toLocaleString()}? This cannot be undone.`) &&
-                  withBusy(ev.currentTarget, () => guarded(async () => {
-                    await api('DELETE', `/api/v1/recordings/${r.id}`);
-                    await loadRecordings();
-                  }, 'recordings-error')),
-              })
-            : null,
-        ),
-      ),
-    ),
-  );
-  $('recordings-empty').hidden = items.length > 0;
-}
-
-/** hls.js (light build, served by the box) is loaded only when a recording is first played. */
-let hlsLoaded;
-function loadHls() {
-  hlsLoaded ??= new Promise((resolve, reject) => {
-    const script = el('script', { src: 'panel/hls-light.js' });
-    script.onload = () => resolve(window.Hls);
-    script.onerror = () => reject(new Error('The player (hls-light.js) could not be loaded from the box.'));
-    document.head.append(script);
-  });
-  return hlsLoaded;
-}
-
-let player;
-/** Play an HLS playlist (a recording, or a live stream's preview) in the page's one player. */
-async function play(title, playlistUrl) {
-  const Hls = await loadHls();
-  const video = $('player-video');
-  player?.destroy();
-  player = null;
-  $('player-title').textContent = title;
-  $('player').hidden = false;
-  if (Hls.isSupported()) {
-    player = new Hls();
-    player.loadSource(playlistUrl);
-    player.attachMedia(video);
-  } else {
-    video.src = playlistUrl; // Safari on an iPhone plays HLS itself
-  }
-  video.play().catch(() => null); // muted autoplay; a user gesture started it anyway
-  $('player').scrollIntoView({ behavior: 'smooth', block: 'start' });
-}
-
-/** A live stream in the page: a short playback link first, so protected streams play too. */
-async function previewLive(path) {
-  const link = await api('POST', '/api/v1/playback-tokens', { path }).catch(() => null);
-  return play(`Live: ${path}`, `hls/${path}/index.m3u8${link && link.protected ? `?${link.query}` : ''}`);
-}
-
-function playRecording(r) {
-  return play(`Recording: ${r.stream}, ${new Date(r.startedAt).toLocaleString()}`, r.playlistUrl);
-}
-
-$('player-close').addEventListener('click', () => {
-  player?.destroy();
-  player = null;
-  $('player-video').removeAttribute('src');
-  $('player').hidden = true;
-});
 

@@ -21,7 +21,7 @@ export function enterTokens() {
 const when = (iso) => (iso ? new Date(iso).toLocaleString() : 'never');
 
 async function loadTokens() {
-  const { items } = await api('GET', '/api/v1/tokens?limit=500');
+  const { items } = await api('GET', 'api/v1/tokens?limit=500');
   const live = items.filter((t) => !t.revokedAt);
   $('tokens-body').replaceChildren(
     ...live.map((t) =>
@@ -42,7 +42,7 @@ async function loadTokens() {
             onclick: (ev) => confirm(`Revoke the token "${t.name}"? Scripts using it stop working at once.`) &&
               withBusy(ev.currentTarget, async () => {
                 try {
-                  await api('DELETE', `/api/v1/tokens/${t.id}`);
+                  await api('DELETE', `api/v1/tokens/${t.id}`);
                   await loadTokens();
                   showError('tokens-error', null);
                 } catch (err) {
@@ -63,7 +63,7 @@ $('token-form').addEventListener('submit', (ev) => {
   const days = $('token-days').value.trim();
   withBusy($('token-add'), async () => {
     try {
-      const t = await api('POST', '/api/v1/tokens', { name: $('token-name').value.trim(), scopes, expiresInDays: days === '' ? null : Number(days) });
+      const t = await api('POST', 'api/v1/tokens', { name: $('token-name').value.trim(), scopes, expiresInDays: days === '' ? null : Number(days) });
       $('new-token-value').value = t.token;
       $('new-token').hidden = false;
       $('token-name').value = '';
