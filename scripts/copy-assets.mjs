@@ -24,6 +24,9 @@ for (const dir of ['plugins', 'examples', 'appliance', 'core']) copyAssets(join(
 // The panel's recording player: hls.js (light build), served by the box itself, loaded only on Play.
 const hlsLight = join(root, 'node_modules', 'hls.js', 'dist', 'hls.light.min.js');
 if (existsSync(hlsLight)) cpSync(hlsLight, join(root, 'dist', 'appliance', 'panel', 'hls-light.js'));
+// The HTTP-FLV preview: mpegts.js, also loaded only when an FLV preview opens.
+const mpegts = join(root, 'node_modules', 'mpegts.js', 'dist', 'mpegts.js');
+if (existsSync(mpegts)) cpSync(mpegts, join(root, 'dist', 'appliance', 'panel', 'mpegts.js'));
 
 // Built-in plugins import 'xlive/sdk'. Each has its own package.json in dist/plugins/<id>/ (its own
 // package scope), so the package self-reference does not reach them: dist/node_modules/xlive does.

@@ -8,7 +8,10 @@ import { loadRecordings } from './panel-recordings.js';
 const REFRESH_MS = 5000;
 
 registerScreen('dashboard', {
-  enter: () => guarded(loadStreams),
+  enter: () => guarded(async () => {
+    await loadSegmentTarget();
+    await loadStreams();
+  }),
   refresh: () => guarded(loadStreams),
 });
 
@@ -115,6 +118,44 @@ function recordToggle(path, running) {
   });
 }
 
+/** The HLS target segment length (plugins.hls.segmentMs), for the keyframe-interval warning. */
+let segmentMs = 2000;
+async function loadSegmentTarget() {
+  if (!can('system:read')) return;
+  const cfg = await api('GET', 'api/v1/config').catch(() => null);
+  const e = cfg && cfg.entries.find((x) => x.key === 'plugins.hls.segmentMs');
+  if (e && typeof e.value === 'number') segmentMs = e.value;
+}
+
+/**
+ * The encoder's keyframe interval in words, and a warning when it does not fit the HLS segment length:
+ * segments are cut at the first keyframe after the target, so they come out as a whole number of
+ * keyframe intervals (4 s keyframes make 4 s segments and a later, jumpier HLS picture).
+ */
+export function keyframeAdvice(kfMs, targetMs) {
+  if (!kfMs) return { text: 'keyframes: –', warn: null };
+  const kf = kfMs / 1000;
+  const actual = Math.ceil(targetMs / kfMs - 0.05) * kfMs;
+  const text = `keyframe every ${kf.toFixed(kf < 10 ? 1 : 0)} s`;
+  if (actual <= targetMs * 1.25) return { text, warn: null };
+  return {
+    text,
+    warn: `HLS segments come out ${(actual / 1000).toFixed(1)} s long instead of ${(targetMs / 1000).toFixed(1)} s: set the encoder's keyframe interval to ${(targetMs / 1000).toFixed(0)} s (OBS: Settings → Output → Keyframe Interval).`,
+  };
+}
+
+const link = (href, text) => el('a', { href, target: '_blank', rel: 'noopener', text });
+
+async function copyText(text, button) {
+  try {
+    await navigator.clipboard.writeText(text);
+    button.textContent = 'Copied';
+  } catch {
+    button.textContent = 'Copy failed: select the link';
+  }
+  setTimeout(() => (button.textContent = 'Copy links'), 2000);
+}
+
 async function loadStreams() {
   const [{ items }, recording] = await Promise.all([api('GET', 'api/v1/streams?limit=500'), runningRecordings()]);
   const charts = await historyCharts(items.map((s) => s.path));
@@ -125,30 +166,43 @@ async function loadStreams() {
       const a = s.media && s.media.audio;
       const video = v ? `${v.codec}${v.width ? ` ${v.width}×${v.height}` : ''}${s.ingest.fps ? ` ${Math.round(s.ingest.fps)} fps` : ''}` : '–';
       const audio = a ? `${a.codec}${a.sampleRate ? ` ${Math.round(a.sampleRate / 1000)} kHz` : ''}${a.channels ? ` ${a.channels} ch` : ''}` : '–';
+      const kf = keyframeAdvice(s.ingest.keyframeIntervalMs, segmentMs);
+      const hls = new URL(`hls/${s.path}/index.m3u8`, document.baseURI).href;
+      const flv = new URL(`flv/${s.path}.flv`, document.baseURI).href;
+      const byProtocol = Object.entries(s.readersByProtocol || {}).map(([p, n]) => `${n} ${p}`).join(', ');
+      const drops = s.drops.frames || s.drops.slowDisconnects ? `${s.drops.frames} frames dropped, ${s.drops.slowDisconnects} slow viewers cut` : 'none';
       const stop = can('streams:write')
         ? el('button', {
             type: 'button',
             class: 'danger',
             text: 'Stop',
-            onclick: () => confirm(`Disconnect the encoder of ${s.path}?`) && guarded(async () => {
+            onclick: () => confirm(`Disconnect the encoder of ${s.path}? The broadcast stops until it reconnects.`) && guarded(async () => {
               await api('DELETE', `api/v1/streams/${s.path}`);
               await loadStreams();
-            }),
+            }, 'streams-error'),
           })
         : null;
       return el(
         'tr',
         {},
-        el('td', { class: 'mono path' }, s.path, recording.has(s.path) ? el('span', { class: 'rec', title: 'Recording now', text: 'REC' }) : null),
-        el('td', { 'data-label': 'Video', text: video }),
+        el(
+          'td',
+          { class: 'mono path' },
+          s.path,
+          recording.has(s.path) ? el('span', { class: 'rec', title: 'Recording now', text: 'REC' }) : null,
+          el('div', { class: 'watch' }, link(hls, 'HLS'), ' · ', link(flv, 'HTTP-FLV'), ' ', el('button', { type: 'button', class: 'secondary small', text: 'Copy links', onclick: (ev) => copyText(`${hls}\n${flv}`, ev.currentTarget) })),
+        ),
+        el('td', { 'data-label': 'Video' }, video, el('div', { class: 'hint', text: kf.text }), kf.warn ? el('div', { class: 'warn', role: 'note', text: kf.warn }) : null),
         el('td', { 'data-label': 'Audio', text: audio }),
         el('td', { 'data-label': 'Bitrate' }, `${Math.round(s.ingest.bitrateBps / 1000)} kbit/s `, charts.get(s.path)?.bitrate ?? null),
-        el('td', { 'data-label': 'Viewers' }, `${s.readers} `, charts.get(s.path)?.viewers ?? null),
+        el('td', { 'data-label': 'Viewers' }, `${s.readers} `, charts.get(s.path)?.viewers ?? null, byProtocol ? el('div', { class: 'hint', text: byProtocol }) : null),
+        el('td', { 'data-label': 'Drops', text: drops }),
         el('td', { 'data-label': 'Live for', text: formatDuration(s.uptimeMs) }),
         el(
           'td',
           { class: 'actions' },
-          el('button', { type: 'button', class: 'secondary', text: 'Preview', onclick: () => guarded(() => previewLive(s.path)) }),
+          el('button', { type: 'button', class: 'secondary', text: 'Preview', onclick: () => guarded(() => previewLive(s.path), 'streams-error') }),
+          el('button', { type: 'button', class: 'secondary', text: 'Preview FLV', 'aria-label': `Preview ${s.path} over HTTP-FLV`, onclick: () => guarded(() => previewLive(s.path, 'flv'), 'streams-error') }),
           recordToggle(s.path, recording.has(s.path)),
           stop,
         ),
@@ -157,4 +211,3 @@ async function loadStreams() {
   );
   $('streams-empty').hidden = items.length > 0;
 }
-

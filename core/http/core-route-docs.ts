@@ -44,7 +44,7 @@ const STREAM_STATS: JsonSchema = {
     },
     media: { type: 'object', description: 'Codecs, resolution, sample rate' },
     metadata: { type: 'object' },
-    ingest: { type: 'object', properties: { bitrateBps: { type: 'number' }, fps: { type: 'number' }, frames: { type: 'number' }, bytes: { type: 'number' } } },
+    ingest: { type: 'object', properties: { bitrateBps: { type: 'number' }, fps: { type: 'number' }, frames: { type: 'number' }, bytes: { type: 'number' }, keyframeIntervalMs: { type: ['number', 'null'], description: 'media time between the last two video keyframes; HLS segments cannot be shorter' } } },
     readers: { type: 'integer', minimum: 0 },
     readersByProtocol: { type: 'object', additionalProperties: { type: 'integer' } },
     drops: { type: 'object', properties: { frames: { type: 'integer' }, slowDisconnects: { type: 'integer' } } },

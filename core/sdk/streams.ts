@@ -81,7 +81,8 @@ export interface StreamStats {
   publisher: { protocol: string; remote?: string; since: number; sessionId: string } | null;
   media: MediaInfo;
   metadata: Record<string, unknown>;
-  ingest: { bitrateBps: number; fps: number; frames: number; bytes: number };
+  /** `keyframeIntervalMs`: media time between the last two video keyframes (null before two arrived). */
+  ingest: { bitrateBps: number; fps: number; frames: number; bytes: number; keyframeIntervalMs: number | null };
   readers: number;
   readersByProtocol: Record<string, number>;
   /** Frames dropped by slow readers, and readers disconnected for being too slow. */

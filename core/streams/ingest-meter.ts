@@ -1,9 +1,15 @@
-/** Ingest bitrate and frame rate over a sliding one-second window, updated as frames arrive. */
+/**
+ * Ingest bitrate and frame rate over a sliding one-second window, updated as frames arrive, and the
+ * keyframe interval (media time between the last two video keyframes: it bounds HLS segment lengths).
+ */
 export class IngestMeter {
   frames = 0;
   bytes = 0;
   bitrateBps = 0;
   fps = 0;
+  /** Media time between the last two video keyframes, in ms; null until two have arrived. */
+  keyframeIntervalMs: number | null = null;
+  private lastKeyframeDts: number | null = null;
   private windowStart: number;
   private windowBytes = 0;
   private windowVideoFrames = 0;
@@ -12,8 +18,12 @@ export class IngestMeter {
     this.windowStart = now();
   }
 
-  record(bytes: number, isVideo: boolean): void {
+  record(bytes: number, isVideo: boolean, keyframeDts?: number): void {
     this.frames++;
+    if (keyframeDts !== undefined) {
+      if (this.lastKeyframeDts !== null && keyframeDts > this.lastKeyframeDts) this.keyframeIntervalMs = keyframeDts - this.lastKeyframeDts;
+      this.lastKeyframeDts = keyframeDts;
+    }
     this.bytes += bytes;
     this.windowBytes += bytes;
     if (isVideo) this.windowVideoFrames++;

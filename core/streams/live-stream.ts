@@ -59,7 +59,7 @@ export class LiveStream implements ReaderOwner {
   push(init: FrameInit): void {
     const frame = new MediaFrame(init);
     this.lastDts = frame.dts;
-    this.meter.record(frame.payload.byteLength, frame.track === 'video');
+    this.meter.record(frame.payload.byteLength, frame.track === 'video', frame.track === 'video' && frame.keyframe && !frame.sequenceHeader ? frame.dts : undefined);
     if (frame.sequenceHeader) {
       if (frame.track === 'video') this.videoHeader = frame;
       else if (frame.track === 'audio') this.audioHeader = frame;
@@ -162,7 +162,7 @@ export class LiveStream implements ReaderOwner {
       publisher: p ? { protocol: p.info.protocol, remote: p.info.remote, since: p.since, sessionId: p.sessionId } : null,
       media: { ...this.media },
       metadata: { ...this.metadataValues },
-      ingest: { bitrateBps: rate.bitrateBps, fps: rate.fps, frames: this.meter.frames, bytes: this.meter.bytes },
+      ingest: { bitrateBps: rate.bitrateBps, fps: rate.fps, frames: this.meter.frames, bytes: this.meter.bytes, keyframeIntervalMs: this.meter.keyframeIntervalMs },
       readers: total,
       readersByProtocol: byProtocol,
       drops: { frames: this.droppedFrames, slowDisconnects: this.slowDisconnects },

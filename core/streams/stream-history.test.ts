@@ -10,7 +10,7 @@ const stats = (path: string, bitrateBps: number, readers = 0): StreamStats => ({
   publisher: { protocol: 'rtmp', since: 0, sessionId: 's' },
   media: {} as StreamStats['media'],
   metadata: {},
-  ingest: { bitrateBps, fps: 25, frames: 0, bytes: 0 },
+  ingest: { bitrateBps, fps: 25, frames: 0, bytes: 0, keyframeIntervalMs: 2000 },
   readers,
   readersByProtocol: readers ? { 'http-flv': readers } : {},
   drops: { frames: 0, slowDisconnects: 0 },

@@ -159,6 +159,7 @@ describe('StreamHub', () => {
     assert.equal(s.ingest.frames, 60);
     assert.ok(s.ingest.fps > 25 && s.ingest.fps < 35, `fps ${s.ingest.fps}`);
     assert.ok(s.ingest.bitrateBps > 200_000);
+    assert.equal(s.ingest.keyframeIntervalMs, 990, 'keyframes at frames 0 and 30, 33 ms apart');
     assert.equal(s.publisher?.remote, '1.2.3.4:5');
   });
 

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
+import { openScreen } from '../helpers/panel.js';
 
 const PW = 'panel password 123';
 
@@ -45,10 +46,12 @@ describe('panel: setup, dashboard, logout, login (Chromium)', () => {
     await page.locator('#view-dashboard').waitFor({ state: 'visible' });
     assert.equal(await page.textContent('#user-name'), 'admin');
     assert.equal(await page.textContent('#user-role'), 'admin');
+    await openScreen(page, 'plugins');
     await page.locator('#plugins-body tr').first().waitFor();
     assert.ok((await page.locator('#plugins-body tr').count()) >= 3);
 
     // A stream key: created from the panel, shown once with copyable fields.
+    await openScreen(page, 'streams');
     await page.fill('#key-path', 'live/stage');
     await page.click('#key-add');
     await page.locator('#new-key').waitFor({ state: 'visible' });

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/panel.js';
+import { launchChromium, openScreen } from '../helpers/panel.js';
 import { PACKAGE_ROOT, startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
 import { startPublisher, type Peer } from '../helpers/media-peers.js';
 
@@ -54,6 +54,7 @@ describe('panel: phone-first layout and charts (Chromium)', () => {
     await page.fill('#setup-password2', PW);
     await page.click('#setup-submit');
     await page.locator('#view-dashboard').waitFor({ state: 'visible' });
+    await openScreen(page, 'streams');
     await page.fill('#key-path', 'live/stage');
     await page.click('#key-add');
     await page.locator('#new-key').waitFor({ state: 'visible' });
@@ -61,6 +62,7 @@ describe('panel: phone-first layout and charts (Chromium)', () => {
     assert.deepEqual(await offScreen(page, 390), [], 'the one-time key box fits');
     await page.click('#new-key-close');
 
+    await openScreen(page, 'dashboard');
     const row = page.locator('#streams-body tr', { hasText: 'live/stage' });
     await row.waitFor({ timeout: 30_000 });
     await row.locator('svg.spark').first().waitFor({ timeout: 20_000 });
@@ -69,15 +71,21 @@ describe('panel: phone-first layout and charts (Chromium)', () => {
     await row.locator('.rec').waitFor({ timeout: 15_000 });
     await page.waitForTimeout(3000);
     await row.getByRole('button', { name: 'Stop recording' }).click();
-    await page.locator('#recordings-body tr').first().waitFor();
+    await row.getByRole('button', { name: 'Record', exact: true }).waitFor({ timeout: 15_000 });
 
-    const scroll = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
-    assert.ok(scroll <= 390, `the page is ${scroll} px wide at a 390 px viewport`);
-    assert.deepEqual(await offScreen(page, 390), []);
-    await page.screenshot({ path: join(SHOTS, 'dashboard-phone.png'), fullPage: true });
-
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await page.screenshot({ path: join(SHOTS, 'dashboard-desktop.png'), fullPage: true });
+    // Every screen the navigation offers: no sideways scrolling at 390 px, screenshots at both sizes.
+    const screens = await page.locator('[data-nav]:visible').evaluateAll((links) => links.map((a) => a.getAttribute('data-nav') ?? ''));
+    for (const name of screens) {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await openScreen(page, name);
+      await page.waitForTimeout(500); // the screen's first load
+      const scroll = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
+      assert.ok(scroll <= 390, `${name}: the page is ${scroll} px wide at a 390 px viewport`);
+      assert.deepEqual(await offScreen(page, 390), [], name);
+      await page.screenshot({ path: join(SHOTS, `${name}-phone.png`), fullPage: true });
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.screenshot({ path: join(SHOTS, `${name}-desktop.png`), fullPage: true });
+    }
     assert.deepEqual(errors, []);
   });
 });

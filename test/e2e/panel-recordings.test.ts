@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchChromium, setUpAdmin } from '../helpers/panel.js';
+import { launchChromium, setUpAdmin, openScreen } from '../helpers/panel.js';
 import { startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
 import { startPublisher, type Peer } from '../helpers/media-peers.js';
 
@@ -36,7 +36,9 @@ describe('panel: record a live stream, play, download and delete the recording (
     page.on('request', (r) => loaded.push(new URL(r.url()).pathname));
 
     await setUpAdmin(page, app.httpUrl, PW);
+    await openScreen(page, 'recordings');
     await page.locator('#recordings-empty').waitFor({ state: 'visible' });
+    await openScreen(page, 'streams');
     await page.fill('#key-path', 'live/show');
     await page.click('#key-add');
     await page.locator('#new-key').waitFor({ state: 'visible' });
@@ -46,6 +48,7 @@ describe('panel: record a live stream, play, download and delete the recording (
 
     assert.ok(!loaded.some((p) => p.endsWith('/hls-light.js')), 'the player is not loaded before it is needed');
     publisher = startPublisher(`${server}/${key}`, 60);
+    await openScreen(page, 'dashboard');
     const row = page.locator('#streams-body tr', { hasText: 'live/show' });
     await row.waitFor({ timeout: 30_000 });
     // The live preview plays in the page (hls.js from the box) before anything is recorded.
@@ -62,6 +65,7 @@ describe('panel: record a live stream, play, download and delete the recording (
     await row.getByRole('button', { name: 'Record', exact: true }).waitFor({ timeout: 15_000 });
     assert.equal(await row.locator('.rec').count(), 0, 'no REC badge once stopped');
 
+    await openScreen(page, 'recordings');
     const rec = page.locator('#recordings-body tr', { hasText: 'live/show' });
     await rec.waitFor();
     await rec.getByRole('button', { name: 'Play' }).click();

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchChromium, setUpAdmin } from '../helpers/panel.js';
+import { launchChromium, setUpAdmin, openScreen } from '../helpers/panel.js';
 import { startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
 
 const PW = 'panel tokens password';
@@ -30,6 +30,7 @@ describe('panel: API tokens (Chromium)', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('dialog', (d) => void d.accept());
     await setUpAdmin(page, app.httpUrl, PW);
+    await openScreen(page, 'people');
     await page.locator('#tokens-card').waitFor({ state: 'visible' });
     await page.locator('#tokens-empty').waitFor({ state: 'visible' });
 

@@ -37,9 +37,10 @@ function ffmpeg(args: string[], maxMs: number): Peer {
 }
 
 /** Publish a test pattern in real time for at most `seconds` to an RTMP URL. */
-export function startPublisher(url: string, seconds = 60): Peer {
+export function startPublisher(url: string, seconds = 60, opts: { gop?: number } = {}): Peer {
   const args = ['-re', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25', '-f', 'lavfi', '-i', 'sine', '-t', String(seconds)];
-  args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-c:a', 'aac', '-f', 'flv', url);
+  // `gop`: frames between keyframes (25 = one a second at 25 fps); scenecut off so the interval is exact.
+  args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-g', String(opts.gop ?? 25), ...(opts.gop ? ['-sc_threshold', '0', '-keyint_min', String(opts.gop)] : []), '-c:a', 'aac', '-f', 'flv', url);
   return ffmpeg(args, (seconds + 20) * 1000);
 }
 

@@ -17,3 +17,9 @@ export async function setUpAdmin(page: Page, baseUrl: string, password: string):
   await page.click('#setup-submit');
   await page.locator('#view-dashboard').waitFor({ state: 'visible' });
 }
+
+/** Open one of the panel's screens with its navigation link, as a user would. */
+export async function openScreen(page: Page, name: string): Promise<void> {
+  await page.click(`[data-nav="${name}"]`);
+  await page.locator(`#screen-${name}`).waitFor({ state: 'visible' });
+}
