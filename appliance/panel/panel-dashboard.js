@@ -202,7 +202,7 @@ async function loadStreams() {
           'td',
           { class: 'actions' },
           el('button', { type: 'button', class: 'secondary', text: 'Preview', onclick: () => guarded(() => previewLive(s.path), 'streams-error') }),
-          el('button', { type: 'button', class: 'secondary', text: 'Preview FLV', 'aria-label': `Preview ${s.path} over HTTP-FLV`, onclick: () => guarded(() => previewLive(s.path, 'flv'), 'streams-error') }),
+          el('button', { type: 'button', class: 'secondary', text: 'Preview FLV', 'aria-label': `Preview FLV of ${s.path}`, onclick: () => guarded(() => previewLive(s.path, 'flv'), 'streams-error') }),
           recordToggle(s.path, recording.has(s.path)),
           stop,
         ),

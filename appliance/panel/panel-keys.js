@@ -54,7 +54,7 @@ async function loadKeys() {
           el('button', {
             type: 'button',
             text: 'Rotate key',
-            onclick: () => confirm(`Make a new key for ${k.path}? The old key stops working at once.`) && guarded(async () => {
+            onclick: () => confirm(`Make a new key for ${k.path}? The old key stops working at once: if ${k.path} is live now, the broadcast is cut until the encoder has the new key.`) && guarded(async () => {
               showNewKey(await api('POST', `api/v1/stream-keys/${k.path}/rotation`), `New key for ${k.path}`);
               await loadKeys();
             }, 'keys-error'),
@@ -95,7 +95,7 @@ async function loadKeys() {
       return el(
         'tr',
         {},
-        el('td', { class: 'mono path', text: k.path }),
+        el('td', { class: 'mono path' }, k.path, k.server ? el('div', { class: 'ingest', text: `OBS Server: ${k.server} · Stream key: shown once when made (Rotate key for a new one)` }) : null),
         el('td', { class: 'mono', 'data-label': 'Key', text: `#${k.fingerprint}, since ${new Date(k.rotatedAt).toLocaleString()}` }),
         el('td', { 'data-label': 'Playback', text: k.protected ? 'Protected (needs a link)' : 'Public' }),
         el('td', { 'data-label': 'Watch' }, watchLinks(k)),

@@ -70,7 +70,7 @@ describe('panel: the dashboard (Chromium)', () => {
     assert.equal(flvHref, `${app.httpUrl}/flv/live/gop.flv`);
     assert.equal((await fetch(hlsHref!)).status, 200, 'the watch link answers');
 
-    await row.getByRole('button', { name: 'Preview live/gop over HTTP-FLV' }).click();
+    await row.getByRole('button', { name: 'Preview FLV of live/gop' }).click();
     await page.locator('#player').waitFor({ state: 'visible' });
     assert.match((await page.textContent('#player-title')) ?? '', /HTTP-FLV/);
     const advanced = (t: number) => (globalThis as unknown as { document: { getElementById(id: string): { currentTime: number } } }).document.getElementById('player-video').currentTime > t;

@@ -53,10 +53,12 @@ export function registerStreamKeyRoutes(http: HttpRegistrar, s: AuthServices, de
   };
   const withKey = (c: Context, info: StreamKeyInfo, key: string) => ({ ...info, key, publish: publishInfo(c, info, key) });
 
-  http.route('GET', '/api/v1/stream-keys', (c) => c.json({ ...pageOf(s.streamKeys.list(), listQuery(c.req.query())), publishAuth: s.gate.publishAuth }), {
+  // Each stream with its ingest server (OBS "Server"; never the key), so the panel keeps it in view.
+  const listed = (c: Context) => s.streamKeys.list().map((info) => ({ ...info, server: publishInfo(c, info, '').server }));
+  http.route('GET', '/api/v1/stream-keys', (c) => c.json({ ...pageOf(listed(c), listQuery(c.req.query())), publishAuth: s.gate.publishAuth }), {
     ...read,
     doc: {
-      summary: 'The configured streams (never their keys) and the publish auth mode',
+      summary: 'The configured streams (never their keys) with their ingest server, and the publish auth mode',
       tags: ['auth'],
       query: LIST_QUERY_DOC,
       responses: { 200: { description: 'a page of configured streams', schema: listResponseSchema({ type: 'object' }, { publishAuth: { type: 'string' } }) } },
