@@ -4,7 +4,7 @@
 // textarea. Every field is labelled and described (description, default, bounds, the dotted key).
 // Keys the box will not take from the API are read-only with the reason. A save sends only the changed
 // fields; the box's validation problems are shown next to the field they name and summed up on top.
-import { el } from './panel-api.js';
+import { el, state } from './panel-api.js';
 
 /** The schema of a dotted key under `root` (undefined when the schema does not declare it). */
 export function schemaAt(root, key) {
@@ -47,11 +47,13 @@ const kindOf = (s) => {
   if (s.type === 'array' && s.items && s.items.type === 'string') return 'lines';
   return 'json';
 };
+const SECRET_KEY = /(password|passwd|secret|token|key|credential)s?$/i;
 const fieldId = (prefix, key) => `${prefix}-${key.replace(/\./g, '__').replace(/[^A-Za-z0-9_-]/g, '-')}`;
 const show = (v) => (typeof v === 'string' ? v || '""' : JSON.stringify(v));
 
 /**
- * A form for `fields` ([{ key, schema }], keys dotted from the configuration's root).
+ * A form for `fields` ([{ key, schema, label? }], keys dotted from the configuration's root; the label
+ * defaults to the schema's title or the key's last segment in words).
  * opts: id (prefix of element ids), valueOf(key), lockOf(key) → reason or null,
  * save(changes) → Promise of the API's answer ({ changes: [{ key, value, applied }] }),
  * restartWhat ('the service' or 'the plugin'), onSaved(answer).
@@ -62,32 +64,34 @@ export function schemaForm(opts) {
   const summary = el('div', { class: 'form-summary error', role: 'alert', id: `${opts.id}-summary`, hidden: 'hidden' });
   const status = el('p', { class: 'form-status', role: 'status', id: `${opts.id}-status` });
   const save = el('button', { type: 'submit', text: opts.submitText || 'Save' });
-  const form = el('form', { class: 'schema-form', id: opts.id, novalidate: 'novalidate' }, summary, ...opts.fields.map((f) => node(f.key, f.schema)), el('div', { class: 'row' }, save), status);
+  const form = el('form', { class: 'schema-form', id: opts.id, novalidate: 'novalidate' }, summary, ...opts.fields.map((f) => node(f.key, f.schema, f.label)), el('div', { class: 'row' }, save), status);
 
-  function node(key, schema) {
+  function node(key, schema, label) {
     if (schema.type === 'object' && schema.properties) {
       const err = el('p', { class: 'field-error error', id: `${fieldId(opts.id, key)}-error`, hidden: 'hidden' });
       groups.push({ key, err });
       return el(
         'fieldset',
         { class: 'group' },
-        el('legend', { text: schema.title || humanize(key.split('.').pop()) }),
+        el('legend', { text: label || schema.title || humanize(key.split('.').pop()) }),
         schema.description ? el('p', { class: 'hint', text: schema.description }) : null,
         err,
         ...Object.entries(schema.properties).map(([k, s]) => node(`${key}.${k}`, s)),
       );
     }
-    return leaf(key, schema);
+    return leaf(key, schema, label);
   }
 
-  function leaf(key, schema) {
+  function leaf(key, schema, text) {
     const id = fieldId(opts.id, key);
     const kind = kindOf(schema);
     const value = opts.valueOf(key);
     const lock = opts.lockOf(key);
-    const secret = value === '***';
-    const label = el('label', { for: id, text: schema.title || humanize(key.split('.').pop()) });
-    const hint = el('p', { class: 'hint', id: `${id}-hint` }, ...hintParts(schema, kind, key, lock, secret));
+    // The box masks values under secret-looking keys (core/config/format-value.ts): never shown, typed blind.
+    const secret = value === '***' || (kind === 'string' && SECRET_KEY.test(key.split('.').pop()));
+    const isSet = value === '***';
+    const label = el('label', { for: id, text: text || schema.title || humanize(key.split('.').pop()) });
+    const hint = el('p', { class: 'hint', id: `${id}-hint` }, ...hintParts(schema, kind, key, lock, isSet));
     const err = el('p', { class: 'field-error error', id: `${id}-error`, hidden: 'hidden' });
     const described = { 'aria-describedby': `${id}-hint ${id}-error` };
     let input;
@@ -105,7 +109,7 @@ export function schemaForm(opts) {
     } else {
       const attrs = kind === 'number'
         ? { type: 'number', inputmode: schema.type === 'integer' ? 'numeric' : 'decimal', step: schema.type === 'integer' ? '1' : 'any', ...(schema.minimum !== undefined ? { min: String(schema.minimum) } : {}), ...(schema.maximum !== undefined ? { max: String(schema.maximum) } : {}) }
-        : { type: secret ? 'password' : 'text', spellcheck: 'false', autocomplete: 'off', ...(secret ? { placeholder: 'set: type to replace it' } : {}) };
+        : { type: secret ? 'password' : 'text', spellcheck: 'false', autocomplete: 'off', ...(isSet ? { placeholder: 'set: type to replace it' } : {}), ...(secret ? { autocomplete: 'new-password' } : {}) };
       input = el('input', { id, ...attrs, ...described });
       input.value = secret || value === undefined || value === null ? '' : String(value);
     }
@@ -219,7 +223,7 @@ export function schemaForm(opts) {
       opts.onSaved?.(answer);
     } catch (err) {
       status.textContent = '';
-      if (err.status === 401) throw err;
+      if (err.status === 401 && state.onSessionEnd) return state.onSessionEnd('Your session ended. Please sign in again.');
       serverProblem(err);
     } finally {
       save.disabled = false;

@@ -153,7 +153,7 @@ async function setEnabled(p, enabled, button, card, permissions) {
 /** A third-party plugin runs only once an admin agrees to exactly the permissions it declares. */
 function askConsent(p, button, card) {
   const agree = el('input', { type: 'checkbox', id: 'consent-agree' });
-  const ok = el('button', { type: 'submit', text: `Enable ${p.id}` });
+  const ok = el('button', { type: 'submit', value: 'consent', text: `Enable ${p.id}` });
   const dialog = el(
     'dialog',
     { class: 'consent', 'aria-labelledby': 'consent-title' },
@@ -173,7 +173,8 @@ function askConsent(p, button, card) {
   });
   dialog.addEventListener('close', () => {
     dialog.remove();
-    if (dialog.returnValue !== 'cancel' && agree.checked) setEnabled(p, true, button, card, p.permissions);
+    // Only the Enable button (after ticking the box) consents; Escape and Cancel do not.
+    if (dialog.returnValue === 'consent' && agree.checked) setEnabled(p, true, button, card, p.permissions);
     else button.focus();
   });
   document.body.append(dialog);
@@ -218,10 +219,12 @@ async function loadConfig(id, card) {
     restartNote,
   );
   card.config.replaceChildren(
-    el('h4', { text: `Settings of ${id}` }),
-    details.configError ? el('p', { class: 'error', text: `The current settings do not load: ${details.configError}` }) : null,
-    form,
-    restartRow,
+    ...[
+      el('h4', { text: `Settings of ${id}` }),
+      details.configError ? el('p', { class: 'error', text: `The current settings do not load: ${details.configError}` }) : null,
+      form,
+      restartRow,
+    ].filter(Boolean),
   );
 }
 

@@ -8,6 +8,10 @@ import { api, can, el } from './panel-api.js';
  * `back`: { done(): Promise<boolean> (nothing waits any more: the new process answers), reload(), announce(text) }.
  */
 export function renderRestartBanner(host, waiting, back) {
+  // Unchanged: keep the banner as it is (its button keeps the focus, a restart under way its status).
+  const sig = JSON.stringify(waiting);
+  if (host.dataset.waiting === sig) return;
+  host.dataset.waiting = sig;
   host.hidden = waiting.length === 0;
   if (waiting.length === 0) return host.replaceChildren();
   const status = el('p', { class: 'restart-status', role: 'status' });
@@ -18,9 +22,7 @@ export function renderRestartBanner(host, waiting, back) {
   host.replaceChildren(
     el('p', { class: 'restart-title', text: 'Restart needed: saved changes take effect only after a restart of the service.' }),
     el('ul', {}, ...waiting.map((w) => el('li', { text: w }))),
-    button,
-    status,
-    error,
+    ...[button, status, error].filter(Boolean),
   );
 }
 

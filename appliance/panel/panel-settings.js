@@ -13,8 +13,24 @@ import { renderRestartBanner } from './panel-restart.js';
  * storage-local, webhooks): they are here because a technician looks for them here, and each is
  * also on the Plugins screen (Configure). The last group holds every core key not named before.
  */
+/** Labels where the key's last word alone would be ambiguous within its group. */
+const LABELS = {
+  'http.port': 'HTTP port (panel, API, HLS, HTTP-FLV)',
+  'http.host': 'HTTP address to listen on',
+  'http.trustProxy': 'HTTP: trust the reverse proxy (X-Forwarded-*)',
+  'plugins.rtmp.port': 'RTMP port (encoders publish here)',
+  'plugins.rtmp.host': 'RTMP address to listen on',
+  'plugins.auth-local.rtmpUrl': 'Publish URL shown to encoders',
+  'plugins.auth-local.trustProxy': 'Sign-in: trust the reverse proxy (client address, TLS)',
+  'plugins.auth-local.publishAuth': 'Who may publish',
+  'plugins.rtmp.maxConnections': 'RTMP connections at once',
+  'plugins.rtmp.maxStreams': 'RTMP streams at once',
+  'plugins.http-flv.maxViewers': 'HTTP-FLV viewers at once',
+  'backup.maxBytes': 'Largest backup (bytes)',
+};
+
 const GROUPS = [
-  { id: 'ports', title: 'Ports and addresses', keys: ['http.port', 'http.host', 'plugins.rtmp.port', 'plugins.rtmp.host', 'http.publicNames', 'plugins.auth-local.rtmpUrl', 'http.trustProxy'] },
+  { id: 'ports', title: 'Ports and addresses', keys: ['http.port', 'http.host', 'plugins.rtmp.port', 'plugins.rtmp.host', 'http.publicNames', 'plugins.auth-local.rtmpUrl', 'http.trustProxy', 'plugins.auth-local.trustProxy'] },
   { id: 'publish', title: 'Publishing', keys: ['plugins.auth-local.publishAuth'] },
   { id: 'hls', title: 'HLS', keys: ['plugins.hls'] },
   { id: 'retention', title: 'Retention and storage', keys: ['plugins.storage-local.live', 'plugins.storage-local.recording', 'backup.maxBytes'] },
@@ -50,7 +66,7 @@ async function loadSettings() {
   const covered = GROUPS.flatMap((g) => g.keys || []);
   const forms = GROUPS.map((g) => {
     const keys = g.rest ? restKeys(cfg.schema, covered) : g.keys.flatMap((k) => expand(cfg.schema, k));
-    const fields = keys.map((key) => ({ key, schema: schemaAt(cfg.schema, key) })).filter((f) => f.schema);
+    const fields = keys.map((key) => ({ key, schema: schemaAt(cfg.schema, key), label: LABELS[key] })).filter((f) => f.schema);
     if (fields.length === 0) return null;
     const form = schemaForm({
       id: `set-${g.id}`,
