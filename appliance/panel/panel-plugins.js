@@ -82,8 +82,8 @@ async function loadPending() {
 function showBanner() {
   renderRestartBanner($('plugins-restart'), [...waitingPlugins, ...waitingKeys.map((k) => `setting ${k}`)], {
     done: async () => {
-      const { items } = await api('GET', 'api/v1/plugins?limit=500');
-      return items.every((p) => !p.pending);
+      const [{ items }, cfg] = await Promise.all([api('GET', 'api/v1/plugins?limit=500'), api('GET', 'api/v1/config')]);
+      return items.every((p) => !p.pending) && !cfg.pendingRestart.some((k) => k.startsWith('plugins.'));
     },
     reload: async () => {
       waitingKeys = [];

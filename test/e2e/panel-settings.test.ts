@@ -98,16 +98,30 @@ describe('panel: settings forms generated from the schema (Chromium)', () => {
     await page.locator('#settings-restart', { hasText: 'events.maxEvents' }).waitFor({ state: 'visible' });
     assert.deepEqual((await configOf(page)).pendingRestart, ['events.maxEvents']);
 
-    // Accessibility, screenshots, phone width (with the banner and two groups open).
+    // By keyboard: a group opens from its summary with Enter.
+    await page.focus('#settings-hls summary');
+    await page.keyboard.press('Enter');
+    await page.locator('#set-hls-plugins__hls__windowSize').waitFor({ state: 'visible' });
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id), 'set-hls-plugins__hls__segmentMs', 'Tab reaches the first field');
+
+    // Every group open (every kind of control: fieldsets, selects, checkboxes, textareas, locked ones):
+    // axe-core at desktop and phone size, and nothing scrolls sideways on the phone.
+    const groups = ['ports', 'publish', 'hls', 'retention', 'limits', 'webhooks', 'logs', 'other'];
+    for (const g of groups) await openGroup(page, g);
+    assert.equal(await page.getAttribute('#set-other-auth__labMode', 'disabled'), '', 'console-only: auth.labMode');
+    assert.match((await page.textContent('#set-other-auth__labMode-hint')) ?? '', /Locked: console only/);
+    assert.equal(await page.getAttribute('#set-webhooks-plugins__webhooks__secret', 'type'), 'password');
     assert.deepEqual(await seriousViolations(page), [], 'axe-core: desktop');
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await page.screenshot({ path: join(SHOTS, 'settings-desktop.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     const width = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
     assert.ok(width <= 390, `the page is ${width} px wide at a 390 px viewport`);
     assert.deepEqual(await seriousViolations(page), [], 'axe-core: phone');
+    // Screenshots with the banner and two groups open.
+    for (const g of groups.filter((g) => g !== 'ports' && g !== 'limits')) await page.locator(`#settings-${g} summary`).click();
     await page.screenshot({ path: join(SHOTS, 'settings-phone.png'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 800 });
+    await page.screenshot({ path: join(SHOTS, 'settings-desktop.png'), fullPage: true });
 
     // Restart from the banner: the box comes back with the change in effect and nothing waiting.
     await page.locator('#settings-restart').getByRole('button', { name: 'Restart the service' }).click();
