@@ -131,6 +131,8 @@ export function schemaForm(opts) {
     const raw = c.raw();
     if (c.kind === 'boolean') return { value: raw };
     if (c.kind === 'enum') return { value: raw === '' ? null : c.schema.enum[Number(raw)] };
+    // A number field the browser cannot read ("1e") has the value "": not a reset to the default.
+    if (c.kind === 'number' && c.input.validity && c.input.validity.badInput) return { error: 'must be a number' };
     const text = c.kind === 'json' || c.kind === 'lines' ? raw : raw.trim();
     if (c.kind === 'lines') return { value: text.split('\n').map((l) => l.trim()).filter(Boolean) };
     if (text.trim() === '') return { value: null }; // emptied: back to the layer below (the default)
@@ -195,7 +197,8 @@ export function schemaForm(opts) {
     const sent = [];
     let bad = false;
     for (const c of controls) {
-      if (c.lock || c.raw() === c.baseline) continue;
+      const unreadable = c.kind === 'number' && c.input.validity && c.input.validity.badInput;
+      if (c.lock || (!unreadable && c.raw() === c.baseline)) continue;
       const r = parse(c);
       if (r.error) bad = markField(c.key, r.error) || bad;
       else {
