@@ -246,7 +246,8 @@ function hintParts(schema, kind, key, lock, secret) {
   if (kind === 'json') parts.push('JSON. ');
   if (secret) parts.push('A secret: it is never shown; leave empty to keep it. ');
   if (schema.default !== undefined && !(typeof schema.default === 'object' && schema.default !== null && !Array.isArray(schema.default))) {
-    parts.push(`Default: ${Array.isArray(schema.default) ? (schema.default.length ? schema.default.join(', ') : 'none') : show(schema.default)}. `);
+    const bytes = typeof schema.default === 'number' && /Bytes$/.test(key) && schema.default >= 1024 ? ` (${inBytes(schema.default)})` : '';
+    parts.push(`Default: ${Array.isArray(schema.default) ? (schema.default.length ? schema.default.join(', ') : 'none') : show(schema.default)}${bytes}. `);
   }
   if (!lock && kind !== 'boolean' && kind !== 'enum' && kind !== 'lines') parts.push('Empty: back to the default. ');
   parts.push(el('code', { text: key }));
@@ -260,4 +261,15 @@ export function savedWords(changes, restartWhat) {
   if (later.length === 0) return `Saved ${n}: in effect now.`;
   if (later.length === changes.length) return `Saved ${n}. It takes effect after a restart of ${restartWhat}: ${later.join(', ')}.`;
   return `Saved ${n}. In effect now, except what waits for a restart of ${restartWhat}: ${later.join(', ')}.`;
+}
+
+/** 268435456 → "256 MiB". */
+function inBytes(n) {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${Number.isInteger(n) ? n : n.toFixed(1)} ${units[i]}`;
 }

@@ -85,6 +85,20 @@ describe('panel: plugins — state, enable/disable, consent, generated config fo
     assert.match((await page.textContent('#cfg-hls-summary')) ?? '', /Not saved/);
     assert.equal((await pluginOf(page, 'hls')).config?.['windowSize'], 4);
 
+    // A key the plugin takes only at its restart: said so, and the plugin restarts in place from the form.
+    const sh = page.locator('#plugin-system-health');
+    await sh.getByRole('button', { name: 'Configure system-health' }).click();
+    const poll = '#cfg-system-health-plugins__system-health__pollIntervalMs';
+    await page.locator(poll).waitFor({ state: 'visible' });
+    await page.fill(poll, '20000');
+    await page.click('#cfg-system-health button[type="submit"]');
+    await page.locator('#cfg-system-health-status', { hasText: 'after a restart of the plugin system-health' }).waitFor();
+    await page.locator('#plugins-restart', { hasText: 'plugins.system-health.pollIntervalMs' }).waitFor({ state: 'visible' });
+    await sh.getByRole('button', { name: 'Restart system-health now' }).click();
+    await sh.getByText('system-health restarted: running with the saved settings.').waitFor();
+    await page.locator('#plugins-restart').waitFor({ state: 'hidden' });
+    assert.equal((await pluginOf(page, 'system-health')).config?.['pollIntervalMs'], 20000);
+
     // Disable a plugin: it runs until the restart, and the screen says so.
     const webhooks = page.locator('#plugin-webhooks');
     await webhooks.getByRole('button', { name: 'Disable webhooks' }).click();
