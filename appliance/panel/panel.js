@@ -5,6 +5,7 @@ import { enterDashboard, leaveDashboard } from './panel-dashboard.js';
 import './panel-keys.js';
 import './panel-recordings.js';
 import './panel-plugins.js';
+import './panel-settings.js';
 import './panel-box.js';
 import './panel-people.js';
 

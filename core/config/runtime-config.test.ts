@@ -163,4 +163,10 @@ describe('RuntimeConfig', () => {
     h.rc.restarted('hls');
     assert.deepEqual(h.rc.view().pendingRestart, []);
   });
+
+  it('gives the schema of the whole configuration: core sections and each plugin section (what the panel builds forms from)', () => {
+    const schema = harness().rc.schema() as { properties: Record<string, { properties?: Record<string, unknown> }> };
+    assert.equal((schema.properties['http']!.properties!['port'] as { maximum: number }).maximum, 65535);
+    assert.deepEqual(schema.properties['plugins']!.properties!['hls'], HLS_SCHEMA);
+  });
 });

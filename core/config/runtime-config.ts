@@ -110,6 +110,18 @@ export class RuntimeConfig {
     };
   }
 
+  /**
+   * The JSON Schema of the whole configuration, as forms need it: the core schema with each
+   * discovered plugin's `configSchema` under `plugins.properties.<id>` (the panel builds its forms from it).
+   */
+  schema(): Record<string, unknown> {
+    const core = coreSchema as unknown as { properties: Record<string, Record<string, unknown>> };
+    return {
+      ...coreSchema,
+      properties: { ...core.properties, plugins: { ...core.properties['plugins'], properties: { ...this.deps.pluginSchemas() } } },
+    };
+  }
+
   /** Plugin `id`'s validated section as the API shows it (redacted), or the error that keeps it from loading. */
   pluginConfig(id: string): { config: unknown; error: string | null } {
     const schema = this.deps.pluginSchemas()[id];

@@ -14,6 +14,8 @@ import type { SecuredRouter } from './secured-router.js';
 export interface ConfigRouteDeps {
   config: {
     view(): ConfigView;
+    /** The JSON Schema of the whole configuration (core, and each plugin's section under plugins.properties). */
+    schema(): Record<string, unknown>;
     change(changes: Record<string, unknown>): Promise<ConfigChange[]>;
     restarted(id: string): void;
   };
@@ -52,7 +54,7 @@ const CHANGE_RESULT: JsonSchema = {
 const LOCKED = 'CONFIG_LOCKED (409): a key is set by the environment, is a path, or is console-only (auth.*, pluginHost.disable); details.locked lists them and nothing is saved';
 
 export function registerConfigRoutes(r: SecuredRouter, deps: ConfigRouteDeps): void {
-  r.add('core', 'GET', '/api/v1/config', { scope: 'system:read', doc: GET_CONFIG_DOC }, (c) => c.json(deps.config.view()));
+  r.add('core', 'GET', '/api/v1/config', { scope: 'system:read', doc: GET_CONFIG_DOC }, (c) => c.json({ ...deps.config.view(), schema: deps.config.schema() }));
 
   r.add('core', 'PATCH', '/api/v1/config', { scope: 'system:admin', doc: PATCH_CONFIG_DOC }, async (c) => {
     const body = await jsonObject(c, 'send a JSON object of dotted keys and values, e.g. {"plugins.hls.windowSize": 4}; null removes a key from the settings layer');
@@ -134,10 +136,10 @@ const GET_CONFIG_DOC: RouteDoc = {
   tags: ['config'],
   responses: {
     200: {
-      description: 'Layers (lowest first), one entry per leaf key, keys waiting for a restart, load warnings',
+      description: 'Layers (lowest first), one entry per leaf key, keys waiting for a restart, load warnings, and the schema forms are built from',
       schema: {
         type: 'object',
-        required: ['layers', 'entries', 'pendingRestart', 'warnings'],
+        required: ['layers', 'entries', 'pendingRestart', 'warnings', 'schema'],
         properties: {
           layers: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, source: { type: 'string' } } } },
           entries: {
@@ -156,6 +158,10 @@ const GET_CONFIG_DOC: RouteDoc = {
           },
           pendingRestart: { type: 'array', items: { type: 'string' } },
           warnings: { type: 'array', items: { type: 'string' } },
+          schema: {
+            type: 'object',
+            description: "JSON Schema (draft-07) of the whole configuration: the core schema, with each discovered plugin's configSchema under properties.plugins.properties.<id>",
+          },
         },
       },
     },

@@ -47,8 +47,8 @@ describe('panel: setup, dashboard, logout, login (Chromium)', () => {
     assert.equal(await page.textContent('#user-name'), 'admin');
     assert.equal(await page.textContent('#user-role'), 'admin');
     await openScreen(page, 'plugins');
-    await page.locator('#plugins-body tr').first().waitFor();
-    assert.ok((await page.locator('#plugins-body tr').count()) >= 3);
+    await page.locator('#plugins-list article.plugin').first().waitFor();
+    assert.ok((await page.locator('#plugins-list article.plugin').count()) >= 3);
 
     // A stream key: created from the panel, shown once with copyable fields.
     await openScreen(page, 'streams');
