@@ -7,10 +7,12 @@ export const $ = (id) => document.getElementById(id);
 // ---- API -------------------------------------------------------------------------------------------
 
 export class ApiError extends Error {
-  constructor(message, status, retryAfter) {
+  constructor(message, status, retryAfter, problem) {
     super(message);
     this.status = status;
     this.retryAfter = retryAfter;
+    /** The problem+json body as the box sent it (its `detail`, `code`…), or null. */
+    this.problem = problem || null;
   }
 }
 
@@ -26,7 +28,7 @@ export async function api(method, path, body) {
     const retry = res.headers.get('retry-after');
     let msg = (data && data.detail) || `the box answered ${res.status}`;
     if (res.status === 429 && retry) msg = `Too many attempts. Try again in ${retry} seconds.`;
-    throw new ApiError(msg, res.status, retry);
+    throw new ApiError(msg, res.status, retry, data);
   }
   return data;
 }
