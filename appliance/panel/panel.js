@@ -1,6 +1,7 @@
 // xlive panel: first-boot setup, sign-in and sign-out. Plain browser JavaScript modules, no build step.
 import { $, api, show, showError, withBusy } from './panel-api.js';
 import { enterDashboard, leaveDashboard } from './panel-dashboard.js';
+import { explainSignIn } from './panel-signin.js';
 // The screens register themselves with the navigation (panel-nav.js).
 import './panel-keys.js';
 import './panel-recordings.js';
@@ -69,7 +70,7 @@ $('login-form').addEventListener('submit', (ev) => {
     try {
       enterDashboard(await api('POST', 'api/v1/session', { username: $('login-username').value.trim(), password: $('login-password').value }));
     } catch (err) {
-      showError('login-error', err);
+      showError('login-error', explainSignIn(err, $('login-username').value.trim()));
     }
   });
 });

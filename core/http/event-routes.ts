@@ -36,6 +36,8 @@ export function registerEventRoutes(r: SecuredRouter, events: { list(filter?: Ev
         query: {
           ...LIST_QUERY_DOC,
           type: { type: 'string', maxLength: 64, description: 'an event type, or a prefix like "stream.*"' },
+          severity: { type: 'string', enum: ['info', 'warn', 'error'], description: 'only events of at least this severity (warn: warnings and errors)' },
+          stream: { type: 'string', maxLength: 200, description: 'only events about this stream path, e.g. live/stage' },
           since: { type: 'string', format: 'date-time', description: 'only events at or after this time' },
           after: { type: 'string', pattern: '^[0-9]+$', description: 'only events with a greater id, oldest first (follow the log)' },
         },
@@ -47,6 +49,12 @@ export function registerEventRoutes(r: SecuredRouter, events: { list(filter?: Ev
       const page = listQuery(q);
       const filter: EventFilter = { limit: page.limit + 1 };
       if (q['type']) filter.type = q['type'].slice(0, 64);
+      if (q['severity']) {
+        const sev = q['severity'];
+        if (sev !== 'info' && sev !== 'warn' && sev !== 'error') throw new ValidationError(`severity=${JSON.stringify(sev.slice(0, 20))} must be info, warn or error`);
+        filter.minSeverity = sev;
+      }
+      if (q['stream']) filter.stream = q['stream'].slice(0, 200);
       if (q['since']) {
         if (Number.isNaN(Date.parse(q['since']))) throw new ValidationError(`since=${JSON.stringify(q['since'].slice(0, 40))} is not an ISO date`);
         filter.since = new Date(q['since']).toISOString();

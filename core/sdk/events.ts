@@ -26,6 +26,10 @@ export interface EventInit {
 
 export interface EventFilter {
   type?: string;
+  /** Only events of at least this severity (`warn`: warnings and errors). */
+  minSeverity?: EventSeverity;
+  /** Only events about this stream path. */
+  stream?: string;
   /**
    * Only events with id greater than this (a cursor), OLDEST FIRST, so consecutive calls with the
    * last id seen never skip an event; without it the newest come first …

@@ -52,6 +52,13 @@ export class EventRepository {
         args.push(filter.type);
       }
     }
+    if (filter.minSeverity && filter.minSeverity !== 'info') {
+      where.push(filter.minSeverity === 'warn' ? "severity IN ('warn', 'error')" : "severity = 'error'");
+    }
+    if (filter.stream) {
+      where.push('stream = ?');
+      args.push(filter.stream);
+    }
     if (filter.afterId !== undefined) {
       where.push('id > ?');
       args.push(filter.afterId);

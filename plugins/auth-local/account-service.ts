@@ -134,8 +134,9 @@ export class AccountService {
     return user;
   }
 
-  /** Change role, password or disabled flag; the user's sessions are revoked. The last active admin stays. */
   /**
+   * Change role, password or disabled flag; the user's sessions are revoked (and a new password lifts
+   * the sign-in lockouts of that name). The last active admin stays.
    * Nobody changes a user who holds more than they do (that would take the account over), nor gives
    * a role beyond their own scopes.
    */
@@ -150,6 +151,8 @@ export class AccountService {
       return this.d.users.update(id, { ...(change.role && { role: change.role }), ...(hash && { passwordHash: hash }), ...(change.disabled !== undefined && { disabled: change.disabled }) });
     });
     const revoked = this.d.sessions.revokeAllFor(id);
+    // A new password set by an admin also lifts the sign-in lockouts of that name (as the console's reset does).
+    if (hash) this.clearLoginLockouts(user.username);
     const fields = Object.keys(change).filter((k) => (change as Record<string, unknown>)[k] !== undefined);
     this.d.audit.record({ actor, ip, action: 'user.updated', detail: { username: user.username, changed: fields, role: user.role, disabled: user.disabled, sessionsRevoked: revoked } });
     return user;
@@ -203,10 +206,15 @@ export class AccountService {
     const hash = await this.hasher.hash(this.checkPassword(password, found.username));
     const user = this.d.users.update(found.id, { passwordHash: hash });
     this.d.sessions.revokeAllFor(user.id);
-    this.d.lockouts.reset(`login-user:${user.username.toLowerCase()}`);
-    this.d.lockouts.resetPrefix(`login-user-ip:${user.username.toLowerCase()}|`);
+    this.clearLoginLockouts(user.username);
     this.d.audit.record({ actor: 'console', action: 'user.password-reset', detail: { username: user.username } });
     return user;
+  }
+
+  /** Forget the failed sign-ins of a name from every source (a password reset). */
+  private clearLoginLockouts(username: string): void {
+    this.d.lockouts.reset(`login-user:${username.toLowerCase()}`);
+    this.d.lockouts.resetPrefix(`login-user-ip:${username.toLowerCase()}|`);
   }
 
   checkPassword(v: unknown, username: string): string {

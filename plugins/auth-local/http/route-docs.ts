@@ -152,7 +152,7 @@ export const AUTH_ROUTE_DOCS = {
     body: json({ type: 'object', additionalProperties: false, properties: { role: ROLE, password: CREDENTIALS.password, disabled: { type: 'boolean' } } }),
     responses: { 200: { description: 'The user', schema: USER }, 409: { description: 'It would leave no active admin' } },
   },
-  deleteUser: { summary: 'Delete a user', tags: ['users'], params: USER_ID, responses: { 204: { description: 'Deleted' }, 409: { description: 'It is the last active admin' } } },
+  deleteUser: { summary: 'Delete a user', tags: ['users'], params: USER_ID, responses: { 204: { description: 'Deleted' }, 409: { description: 'It is the last active admin, or your own account' } } },
   listTokens: { summary: 'API tokens (never the token itself)', tags: ['tokens'], responses: { 200: { description: 'Tokens, newest first', schema: items(API_TOKEN) } } },
   createToken: {
     summary: 'Create an API token (only scopes the caller holds)',

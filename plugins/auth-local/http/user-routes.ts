@@ -1,7 +1,7 @@
-import { ValidationError, type Context, type HttpRegistrar, LIST_QUERY_DOC, listQuery, listResponseSchema, pageOf } from 'xlive/sdk';
+import { ConflictError, ValidationError, type Context, type HttpRegistrar, LIST_QUERY_DOC, listQuery, listResponseSchema, pageOf } from 'xlive/sdk';
 import type { AuthServices } from '../auth-services.js';
 import { AUTH_ROUTE_DOCS as DOCS } from './route-docs.js';
-import { actorOf } from '../local-auth-provider.js';
+import { actorOf, userIdOf } from '../local-auth-provider.js';
 import { parseRole, type Role } from '../roles.js';
 import { optionalBoolean, parseId, principalOf, readJson, requestFacts } from './request-helpers.js';
 import { userView } from './session-routes.js';
@@ -11,7 +11,8 @@ import { userView } from './session-routes.js';
  *   GET /api/v1/users · POST /api/v1/users · GET|PATCH|DELETE /api/v1/users/:id
  * Changing a user's role, password or disabled flag ends their sessions; the last active admin can be
  * neither removed, disabled nor demoted. Nobody creates, changes or deletes a user whose role holds
- * scopes the caller lacks (403 SCOPE_NOT_HELD).
+ * scopes the caller lacks (403 SCOPE_NOT_HELD). Nobody deletes their own account (409: another admin
+ * does it), so a slip in the panel cannot lock its user out.
  */
 export function registerUserRoutes(http: HttpRegistrar, s: AuthServices): void {
   const scope = { scope: 'users:admin' };
@@ -60,7 +61,9 @@ export function registerUserRoutes(http: HttpRegistrar, s: AuthServices): void {
     '/api/v1/users/:id',
     (c) => {
       const { actor, ip, scopes } = who(c);
-      s.accounts.deleteUser(actor, ip, parseId(c.req.param('id'), 'user id'), scopes);
+      const id = parseId(c.req.param('id'), 'user id');
+      if (userIdOf(principalOf(c)) === id) throw new ConflictError('you cannot delete your own account; another admin can');
+      s.accounts.deleteUser(actor, ip, id, scopes);
       return c.body(null, 204);
     },
     { ...scope, doc: DOCS.deleteUser },
