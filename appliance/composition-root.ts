@@ -68,6 +68,8 @@ import { ListenerBook } from './listener-book.js';
 import { SystemdNotifier } from './systemd-notifier.js';
 import { LogRing } from '../core/logging/log-ring.js';
 import { registerSystemRoutes, RESTORE_PATH } from '../core/http/system-routes.js';
+import { PLUGINS_PATH, registerPluginPackageRoutes } from '../core/http/plugin-package-routes.js';
+import { createPluginInstaller } from './plugin-installer-wiring.js';
 import { configDirOf } from '../core/config/file-layers.js';
 import type { RestartControl } from './system/restart-control.js';
 import { SystemService } from './system/system-service.js';
@@ -170,6 +172,7 @@ export function composeAppliance(opts: RootOptions): {
   c.register(TOKENS.EventLog, once(() => new EventLog(new EventRepository(db), v.events.maxEvents, log.child('events'))));
   const bodyLimits = new BodyLimits(v.http.bodyLimitBytes);
   bodyLimits.allow('POST', RESTORE_PATH, v.backup.maxBytes);
+  bodyLimits.allow('POST', PLUGINS_PATH, v.pluginHost.maxPackageBytes);
   c.register('BodyLimits', { useValue: bodyLimits });
   c.register(TOKENS.HttpApp, once((k) =>
     createHttpApp({
@@ -315,6 +318,17 @@ export function composeAppliance(opts: RootOptions): {
       return true;
     },
   });
+  const installer = createPluginInstaller({
+    config: v,
+    build,
+    db,
+    log: log.child('plugins'),
+    record: (type, message, data) => events.record('core', { type, message, data }),
+    host: { adopt: (m) => plugins.adopt(m), release: (id) => plugins.release(id) },
+    closePluginDatabase: (id) => pluginDbs.close(id),
+  });
+  installer.cleanStaging();
+  registerPluginPackageRoutes(c.resolve(TOKENS.Router), { installer, status: pluginDetails, trustProxy: v.http.trustProxy });
   registerSystemRoutes(c.resolve(TOKENS.Router), {
     logs: logRing,
     trustProxy: v.http.trustProxy,

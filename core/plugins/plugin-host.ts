@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { describeError, isXliveError, PluginError, type PluginErrorCode } from '../errors/xlive-error.js';
+import { ConflictError, describeError, isXliveError, PluginError, type PluginErrorCode } from '../errors/xlive-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { PluginDefinition, PluginInstance, PluginManifest, PluginKind } from '../sdk/plugin.js';
 import { RouteTable } from '../http/route-table.js';
@@ -232,6 +232,34 @@ export class PluginHost {
     const dep = m.dependsOn.find((d) => !this.isRunning(d));
     if (dep) return `it needs ${dep}, which is not running`;
     return undefined;
+  }
+
+  /**
+   * A plugin installed while the box runs (PluginInstaller): listed, disabled, with its permissions.
+   * It is set up at the next start once enabled with consent (routes are mounted once, before the
+   * server listens). A plugin whose code is loaded keeps running its old version until then.
+   */
+  adopt(m: PluginManifest): void {
+    if (this.records.get(m.id)?.def) return;
+    this.records.set(m.id, { id: m.id, manifest: m, dir: m.dir, source: m.source, enabled: false, state: 'disabled', error: undefined });
+  }
+
+  /**
+   * Stop plugin `id` (if it runs) and forget it, before its code is removed (uninstall). Its mounted
+   * routes stay and answer 503 PLUGIN_NOT_RUNNING until the next start. Refused (409) while running
+   * plugins depend on it.
+   */
+  async release(id: string): Promise<void> {
+    const rec = this.records.get(id);
+    if (!rec) return;
+    const dependants = this.runningDependants(id).map((d) => d.id);
+    if (dependants.length > 0) {
+      throw new ConflictError(`plugin ${id} cannot be removed while ${dependants.join(', ')} run${dependants.length === 1 ? 's' : ''} and depend${dependants.length === 1 ? 's' : ''} on it`, { details: { plugin: id, dependants } });
+    }
+    if (rec.built) await this.stopOne(rec, false);
+    rec.state = 'stopped';
+    this.records.delete(id);
+    this.order = this.order.filter((r) => r !== rec);
   }
 
   /** Stop running plugins in reverse order, each under a timeout. */
