@@ -190,7 +190,14 @@ export function composeAppliance(opts: RootOptions): {
   c.register(TOKENS.Router, once((k) => {
     const limits = k.resolve<HttpRateLimits>('HttpRateLimits');
     const hostCheck = new HostCheck(k.resolve<BoxNames>('BoxNames'), v.http.trustProxy);
-    return new SecuredRouter(k.resolve(TOKENS.HttpApp), new PolicyTable(), k.resolve(TOKENS.AuthRegistry), limits, v.http.trustProxy, hostCheck, routeDocs);
+    // Plugins installed and enabled while the box runs serve their routes through a second app (under /plugins).
+    const lateApp = createHttpApp({
+      bodyLimits: k.resolve<BodyLimits>('BodyLimits'),
+      log: log.child('http'),
+      allowedMethods: (path) => k.resolve<SecuredRouter>(TOKENS.Router).allowedMethods(path),
+      lateRoutes: true,
+    });
+    return new SecuredRouter(k.resolve(TOKENS.HttpApp), new PolicyTable(), k.resolve(TOKENS.AuthRegistry), limits, v.http.trustProxy, hostCheck, routeDocs, lateApp);
   }));
   c.register('ListenerGuards', once((k) => {
     const metrics = k.resolve<MetricsRegistry>(TOKENS.MetricsRegistry);
@@ -254,6 +261,7 @@ export function composeAppliance(opts: RootOptions): {
       stopTimeoutMs: v.pluginHost.stopTimeoutMs,
       log: log.child('plugins'),
       faults: new PluginFaults({ limits: v.pluginHost, metrics: k.resolve(TOKENS.MetricsRegistry), events: k.resolve(TOKENS.EventLog), log: log.child('plugins') }),
+      mountLate: (table) => k.resolve<SecuredRouter>(TOKENS.Router).mountLate(table),
       createScope: (id, ctx) => {
         const scope = c.createChildContainer();
         scope.register(TOKENS.PluginContext, { useValue: ctx });
@@ -307,7 +315,7 @@ export function composeAppliance(opts: RootOptions): {
     version: build,
     trustProxy: v.http.trustProxy,
     access: () => ({ labMode: auth.labMode, auth: authAvailability.mode() }),
-    setPluginEnabled: (id, enabled, who, permissions) => {
+    setPluginEnabled: async (id, enabled, who, permissions) => {
       const m = plugins.manifest(id);
       if (!m) {
         if (!plugins.get(id)) return false;
@@ -315,6 +323,8 @@ export function composeAppliance(opts: RootOptions): {
       }
       if (!enabled) refuseDisablingLastAuthProvider(m, auth.runningOwners());
       enablement.set(m, enabled, who, permissions);
+      // A plugin installed since the start runs now, where the host can start it in place.
+      if (enabled) await plugins.startInstalled(id);
       return true;
     },
   });

@@ -56,6 +56,8 @@ export interface PluginHostDeps {
   faults?: PluginFaults;
   /** A child DI scope per plugin (tsyringe child container in the appliance). */
   createScope?(id: string, ctx: unknown): { dispose?(): void | Promise<void> };
+  /** Mounts the routes of a plugin started while the box serves (SecuredRouter.mountLate); without it such a start waits for a restart. */
+  mountLate?(table: RouteTable): void;
 }
 
 interface PluginRecord {
@@ -242,6 +244,46 @@ export class PluginHost {
   adopt(m: PluginManifest): void {
     if (this.records.get(m.id)?.def) return;
     this.records.set(m.id, { id: m.id, manifest: m, dir: m.dir, source: m.source, enabled: false, state: 'disabled', error: undefined });
+  }
+
+  /**
+   * Start plugin `id`, found disabled at this start (installed while the box runs) and enabled since
+   * (consent given), without restarting the service: set up, its routes mounted through `mountLate`,
+   * started. Left for the next start (`pending`) when that cannot be done in place: no `mountLate`,
+   * top-level `httpMounts` (claimed at start only), a dependency not running, or routes of a previous
+   * copy still mounted (uninstalled and installed again since the start). Returns whether it was
+   * attempted; a failure marks it failed with its coded error, as at start.
+   */
+  async startInstalled(id: string): Promise<boolean> {
+    const rec = this.records.get(id);
+    const m = rec?.manifest;
+    if (!rec || !m || rec.def || rec.state !== 'disabled' || m.source !== 'external' || !this.deps.enablement.isEnabled(m)) return false;
+    const mounted = this.deps.services.routes.routes.some((r) => r.owner === id) || this.deps.services.routes.upgrades.some((u) => u.owner === id);
+    if (!this.deps.mountLate || m.httpMounts.length > 0 || mounted || m.dependsOn.some((d) => !this.isRunning(d))) return false;
+    rec.enabled = true;
+    if (!apiCompatible(m, this.deps.hostApiVersion)) {
+      this.fail(rec, new PluginError('PLUGIN_API_MISMATCH', `plugin ${m.id} needs plugin API ${m.apiVersion}, this host provides ${this.deps.hostApiVersion}`));
+      this.recordFailure(rec, rec.error!);
+      return true;
+    }
+    rec.state = 'loaded';
+    const staged = new RouteTable();
+    await this.setUp(rec, m, true, { ...this.deps.services, routes: staged });
+    if ((rec.state as PluginState) === 'loaded') {
+      try {
+        this.deps.mountLate(staged); // compiles each route's doc: a broken one fails the plugin, as at start
+        for (const r of staged.routes) this.deps.services.routes.addRoute(r);
+        this.order.push(rec);
+        await this.startOne(rec, m);
+      } catch (err) {
+        this.fail(rec, asPluginError(err, 'PLUGIN_SETUP_FAILED', `plugin ${id}: its routes cannot be mounted`));
+        rec.built?.release();
+        await rec.scope?.dispose?.();
+      }
+    }
+    if ((rec.state as PluginState) === 'running') this.deps.log.info(`started ${id} without a restart (installed and enabled at run time)`);
+    else this.recordFailure(rec, rec.error ?? new PluginError('PLUGIN_START_FAILED', `plugin ${id} did not start`));
+    return true;
   }
 
   /**
