@@ -68,6 +68,8 @@ import { ListenerBook } from './listener-book.js';
 import { SystemdNotifier } from './systemd-notifier.js';
 import { LogRing } from '../core/logging/log-ring.js';
 import { registerSystemRoutes, RESTORE_PATH } from '../core/http/system-routes.js';
+import { PLUGINS_PATH, registerPluginPackageRoutes } from '../core/http/plugin-package-routes.js';
+import { createPluginInstaller } from './plugin-installer-wiring.js';
 import { configDirOf } from '../core/config/file-layers.js';
 import type { RestartControl } from './system/restart-control.js';
 import { SystemService } from './system/system-service.js';
@@ -170,6 +172,7 @@ export function composeAppliance(opts: RootOptions): {
   c.register(TOKENS.EventLog, once(() => new EventLog(new EventRepository(db), v.events.maxEvents, log.child('events'))));
   const bodyLimits = new BodyLimits(v.http.bodyLimitBytes);
   bodyLimits.allow('POST', RESTORE_PATH, v.backup.maxBytes);
+  bodyLimits.allow('POST', PLUGINS_PATH, v.pluginHost.maxPackageBytes);
   c.register('BodyLimits', { useValue: bodyLimits });
   c.register(TOKENS.HttpApp, once((k) =>
     createHttpApp({
@@ -187,7 +190,14 @@ export function composeAppliance(opts: RootOptions): {
   c.register(TOKENS.Router, once((k) => {
     const limits = k.resolve<HttpRateLimits>('HttpRateLimits');
     const hostCheck = new HostCheck(k.resolve<BoxNames>('BoxNames'), v.http.trustProxy);
-    return new SecuredRouter(k.resolve(TOKENS.HttpApp), new PolicyTable(), k.resolve(TOKENS.AuthRegistry), limits, v.http.trustProxy, hostCheck, routeDocs);
+    // Plugins installed and enabled while the box runs serve their routes through a second app (under /plugins).
+    const lateApp = createHttpApp({
+      bodyLimits: k.resolve<BodyLimits>('BodyLimits'),
+      log: log.child('http'),
+      allowedMethods: (path) => k.resolve<SecuredRouter>(TOKENS.Router).allowedMethods(path),
+      lateRoutes: true,
+    });
+    return new SecuredRouter(k.resolve(TOKENS.HttpApp), new PolicyTable(), k.resolve(TOKENS.AuthRegistry), limits, v.http.trustProxy, hostCheck, routeDocs, lateApp);
   }));
   c.register('ListenerGuards', once((k) => {
     const metrics = k.resolve<MetricsRegistry>(TOKENS.MetricsRegistry);
@@ -251,6 +261,7 @@ export function composeAppliance(opts: RootOptions): {
       stopTimeoutMs: v.pluginHost.stopTimeoutMs,
       log: log.child('plugins'),
       faults: new PluginFaults({ limits: v.pluginHost, metrics: k.resolve(TOKENS.MetricsRegistry), events: k.resolve(TOKENS.EventLog), log: log.child('plugins') }),
+      mountLate: (table) => k.resolve<SecuredRouter>(TOKENS.Router).mountLate(table),
       createScope: (id, ctx) => {
         const scope = c.createChildContainer();
         scope.register(TOKENS.PluginContext, { useValue: ctx });
@@ -304,7 +315,7 @@ export function composeAppliance(opts: RootOptions): {
     version: build,
     trustProxy: v.http.trustProxy,
     access: () => ({ labMode: auth.labMode, auth: authAvailability.mode() }),
-    setPluginEnabled: (id, enabled, who, permissions) => {
+    setPluginEnabled: async (id, enabled, who, permissions) => {
       const m = plugins.manifest(id);
       if (!m) {
         if (!plugins.get(id)) return false;
@@ -312,9 +323,22 @@ export function composeAppliance(opts: RootOptions): {
       }
       if (!enabled) refuseDisablingLastAuthProvider(m, auth.runningOwners());
       enablement.set(m, enabled, who, permissions);
+      // A plugin installed since the start runs now, where the host can start it in place.
+      if (enabled) await plugins.startInstalled(id);
       return true;
     },
   });
+  const installer = createPluginInstaller({
+    config: v,
+    build,
+    db,
+    log: log.child('plugins'),
+    record: (type, message, data) => events.record('core', { type, message, data }),
+    host: { adopt: (m) => plugins.adopt(m), release: (id) => plugins.release(id) },
+    closePluginDatabase: (id) => pluginDbs.close(id),
+  });
+  installer.cleanStaging();
+  registerPluginPackageRoutes(c.resolve(TOKENS.Router), { installer, status: pluginDetails, trustProxy: v.http.trustProxy });
   registerSystemRoutes(c.resolve(TOKENS.Router), {
     logs: logRing,
     trustProxy: v.http.trustProxy,

@@ -23,6 +23,9 @@ commands:
   plugins list               list plugins, their state and errors
   plugins enable|disable ID… enable or disable plugins (at the next start); enabling a third-party
                              plugin consents to the permissions it declares (they are printed)
+  plugins install DIR|FILE.tgz   install a third-party plugin (checked first; installed disabled);
+                             --update replaces an installed one and keeps its data
+  plugins uninstall ID       remove a third-party plugin's code; --purge also removes its data
   admin create USER          create the admin account (password from stdin or XLIVE_ADMIN_PASSWORD)
   admin reset-password USER  set a new password for USER (and end their sessions)
   admin setup-code          print the first-boot setup code (setup then needs it)

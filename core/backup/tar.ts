@@ -45,29 +45,49 @@ export function writeTar(entries: readonly TarEntry[]): Buffer {
   return out;
 }
 
-/** Read a tar written by `writeTar` (or any ustar with regular files only); throws BackupInvalidError. */
-export function readTar(buf: Buffer, limits: { maxEntries: number }): TarEntry[] {
+type Invalid = (message: string, details?: Record<string, unknown>) => Error;
+
+export interface ReadTarOptions {
+  maxEntries: number;
+  /** Pass over directory entries (`tar czf` writes them) instead of refusing them. */
+  skipDirectories?: boolean;
+  /** What the archive is, in refusals (default "a backup": "a backup holds regular files only"). */
+  what?: string;
+  /** The error to throw (default BackupInvalidError). */
+  invalid?: Invalid;
+}
+
+const backupInvalid: Invalid = (message, details) => new BackupInvalidError(message, details ? { details } : {});
+
+/** Read a tar written by `writeTar` (or any ustar with regular files only); throws BackupInvalidError (or `invalid`). */
+export function readTar(buf: Buffer, limits: ReadTarOptions): TarEntry[] {
+  const invalid = limits.invalid ?? backupInvalid;
   const entries: TarEntry[] = [];
   let at = 0;
   for (;;) {
-    if (at + BLOCK > buf.length) throw new BackupInvalidError(`the archive is truncated at byte ${at} (no end-of-archive blocks)`);
+    if (at + BLOCK > buf.length) throw invalid(`the archive is truncated at byte ${at} (no end-of-archive blocks)`);
     const h = buf.subarray(at, at + BLOCK);
     if (h.every((b) => b === 0)) break;
-    if (entries.length >= limits.maxEntries) throw new BackupInvalidError(`the archive has more than ${limits.maxEntries} entries`);
-    if (readChecksum(h) !== sumHeader(h)) throw new BackupInvalidError(`tar header at byte ${at} has a wrong checksum (damaged or not a tar archive)`);
-    if (h.toString('ascii', 257, 262) !== 'ustar') throw new BackupInvalidError(`tar header at byte ${at} is not ustar`);
+    if (entries.length >= limits.maxEntries) throw invalid(`the archive has more than ${limits.maxEntries} entries`);
+    if (readChecksum(h) !== sumHeader(h)) throw invalid(`tar header at byte ${at} has a wrong checksum (damaged or not a tar archive)`);
+    if (h.toString('ascii', 257, 262) !== 'ustar') throw invalid(`tar header at byte ${at} is not ustar`);
     const name = cString(h, 0, 100);
     const prefix = cString(h, 345, 155);
     const path = prefix ? `${prefix}/${name}` : name;
     const type = String.fromCharCode(h[156]!);
+    if (type === '5' && limits.skipDirectories) {
+      if (readOctal(h, 124, 12, at, invalid) !== 0) throw invalid(`archive entry ${JSON.stringify(path.slice(0, 200))} is a directory with data`);
+      at += BLOCK;
+      continue;
+    }
     if (type !== '0' && type !== '\0') {
       const what = type === '2' ? 'a symbolic link' : type === '1' ? 'a hard link' : type === '5' ? 'a directory' : `of tar type ${JSON.stringify(type)}`;
-      throw new BackupInvalidError(`archive entry ${JSON.stringify(path.slice(0, 200))} is ${what}; a backup holds regular files only`, { details: { entry: path.slice(0, 200) } });
+      throw invalid(`archive entry ${JSON.stringify(path.slice(0, 200))} is ${what}; ${limits.what ?? 'a backup'} holds regular files only`, { entry: path.slice(0, 200) });
     }
-    const size = readOctal(h, 124, 12, at);
-    const mode = readOctal(h, 100, 8, at) & 0o777;
+    const size = readOctal(h, 124, 12, at, invalid);
+    const mode = readOctal(h, 100, 8, at, invalid) & 0o777;
     at += BLOCK;
-    if (at + size > buf.length) throw new BackupInvalidError(`archive entry ${JSON.stringify(path.slice(0, 200))} is truncated (${size} bytes declared, ${buf.length - at} left)`);
+    if (at + size > buf.length) throw invalid(`archive entry ${JSON.stringify(path.slice(0, 200))} is truncated (${size} bytes declared, ${buf.length - at} left)`);
     entries.push({ path, data: buf.subarray(at, at + size), mode });
     at += Math.ceil(size / BLOCK) * BLOCK;
   }
@@ -100,9 +120,9 @@ function writeOctal(h: Buffer, off: number, len: number, value: number): void {
   h.write(value.toString(8).padStart(len - 1, '0') + '\0', off, len, 'ascii');
 }
 
-function readOctal(h: Buffer, off: number, len: number, at: number): number {
+function readOctal(h: Buffer, off: number, len: number, at: number, invalid: Invalid): number {
   const text = cString(h, off, len).trim();
-  if (!/^[0-7]{1,11}$/.test(text)) throw new BackupInvalidError(`tar header at byte ${at} has a malformed number field at offset ${off}`);
+  if (!/^[0-7]{1,11}$/.test(text)) throw invalid(`tar header at byte ${at} has a malformed number field at offset ${off}`);
   return parseInt(text, 8);
 }
 

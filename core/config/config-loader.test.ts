@@ -49,7 +49,7 @@ describe('loadConfig', () => {
         takeover: false,
       },
       plugins: {},
-      pluginHost: { startTimeoutMs: 10000, stopTimeoutMs: 5000, disable: [], faultLimit: 10, faultWindowMs: 60000, slowCallbackMs: 200 },
+      pluginHost: { startTimeoutMs: 10000, stopTimeoutMs: 5000, disable: [], faultLimit: 10, faultWindowMs: 60000, slowCallbackMs: 200, maxPackageBytes: 67108864, maxPackageUnpackedBytes: 268435456, maxPackageEntries: 10000 },
       events: { maxEvents: 10000 },
       auth: { labMode: false },
       connections: {

@@ -52,6 +52,10 @@ export interface PluginHostConfig {
   faultWindowMs: number;
   /** A plugin callback that holds the event loop longer than this is logged and counted as slow. */
   slowCallbackMs: number;
+  /** Plugin packages (`POST /api/v1/plugins`, `xlive plugins install`): the .tgz, its files unpacked, its entries. */
+  maxPackageBytes: number;
+  maxPackageUnpackedBytes: number;
+  maxPackageEntries: number;
 }
 
 export interface AuthConfig {
@@ -227,6 +231,9 @@ export const coreSchema = {
         faultLimit: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 10 },
         faultWindowMs: millis(60_000, 100),
         slowCallbackMs: millis(200),
+        maxPackageBytes: bytes(64 * MIB, 1024, 4 * GIB),
+        maxPackageUnpackedBytes: bytes(256 * MIB, 1024, 16 * GIB),
+        maxPackageEntries: { type: 'integer', minimum: 1, maximum: 1_000_000, default: 10_000 },
       },
     },
     events: {

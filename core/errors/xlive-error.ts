@@ -171,7 +171,17 @@ export type PluginErrorCode =
   /** A route or upgrade of a plugin that is not running (failed, stopped): 503. */
   | 'PLUGIN_NOT_RUNNING'
   /** The plugin cannot be restarted in place (see PluginHost.restart): 409, restart the service. */
-  | 'PLUGIN_RESTART_UNSUPPORTED';
+  | 'PLUGIN_RESTART_UNSUPPORTED'
+  /** An uploaded plugin package is not a well-formed, safe .tgz of a plugin (core/plugins/plugin-archive.ts): 400. */
+  | 'PLUGIN_PACKAGE_INVALID'
+  /** A plugin package larger than `pluginHost.maxPackageBytes` or unpacking to more than `maxPackageUnpackedBytes`: 413. */
+  | 'PLUGIN_PACKAGE_TOO_LARGE'
+  /** A package ships a native module (`*.node`) built for another CPU architecture: 400. */
+  | 'PLUGIN_NATIVE_ARCH_MISMATCH'
+  /** Install of an id that is already installed (use update): 409. */
+  | 'PLUGIN_ALREADY_INSTALLED'
+  /** Install over, update or uninstall of a first-party (built-in) plugin: 409. */
+  | 'PLUGIN_BUILTIN';
 
 export class PluginError extends XliveError {
   constructor(

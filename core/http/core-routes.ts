@@ -19,7 +19,7 @@ export interface CoreRouteDeps {
    * throw a coded error (PLUGIN_CONSENT_REQUIRED when `permissions` does not confirm exactly what a
    * third-party plugin declares, or a refusal of its own).
    */
-  setPluginEnabled(id: string, enabled: boolean, who: { actor: string; ip: string }, permissions?: unknown): boolean;
+  setPluginEnabled(id: string, enabled: boolean, who: { actor: string; ip: string }, permissions?: unknown): boolean | Promise<boolean>;
   trustProxy: boolean;
   streams: Pick<StreamApi, 'list' | 'get'> & { kick(path: string): boolean };
   plugins: { list(): unknown[]; get(id: string): unknown };
@@ -75,7 +75,7 @@ export function registerCoreRoutes(r: SecuredRouter, deps: CoreRouteDeps): void 
     const permissions = (body as { permissions?: unknown }).permissions;
     const principal = c.get('principal');
     const who = { actor: principal ? `${principal.kind}:${principal.display ?? principal.id}` : 'unknown', ip: clientIp(c, deps.trustProxy) };
-    if (!deps.setPluginEnabled(id, enabled, who, permissions)) throw new NotFoundError(`no plugin with id "${id}"`);
+    if (!(await deps.setPluginEnabled(id, enabled, who, permissions))) throw new NotFoundError(`no plugin with id "${id}"`);
     // `enabled` is what runs now; `enabledAfterRestart`/`pending` say what the change does at the next start.
     const p = deps.plugins.get(id) as { pending?: boolean };
     return c.json({ ...p, restartRequired: p.pending === true });
@@ -126,7 +126,7 @@ const PLUGIN_GET_DOC: RouteDoc = {
   responses: { 200: { description: 'The plugin', schema: PLUGIN_STATUS_DOC } },
 };
 const PLUGIN_PATCH_DOC: RouteDoc = {
-  summary: 'Enable or disable a plugin (applies at the next start of the service)',
+  summary: 'Enable or disable a plugin (applies at the next start; a third-party plugin installed since the start runs at once when the host can start it in place)',
   tags: ['plugins'],
   params: PLUGIN_ID_PARAM,
   body: {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { TrieRouter } from 'hono/router/trie-router';
 import { PayloadTooLargeError } from '../errors/xlive-error.js';
 import type { Logger } from '../logging/logger.js';
 import { statusProblem, toProblem, type ProblemResponse } from './problem.js';
@@ -21,6 +22,12 @@ export interface HttpAppOptions {
   metrics?: HttpMetrics;
   /** The methods served at a path (see RouteMatcher): a known path with another method answers 405. */
   allowedMethods?: (path: string) => string[];
+  /**
+   * Routes may be added after it served requests (the app behind SecuredRouter.acceptLateRoutes, for
+   * plugins started at run time): a TrieRouter, which takes routes at any time, instead of the default
+   * SmartRouter, which refuses them once it has matched.
+   */
+  lateRoutes?: boolean;
 }
 
 /** The request's body is not (wholly) read: refused before it, or part-way through (a too-large upload). */
@@ -40,7 +47,7 @@ export function sendProblem(c: Context, p: ProblemResponse): Response {
  * and for unknown routes. Core and plugin routes are added by their owners before it listens.
  */
 export function createHttpApp(opts: HttpAppOptions): XliveApp {
-  const app = new Hono<AppEnv>({ strict: false });
+  const app = new Hono<AppEnv>({ strict: false, ...(opts.lateRoutes ? { router: new TrieRouter() } : {}) });
   const log = opts.log;
   app.use('*', async (c, next) => {
     const incoming = c.req.header('x-request-id');

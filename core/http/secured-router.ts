@@ -19,6 +19,8 @@ export class SecuredRouter {
   private readonly matcher = new RouteMatcher(() => this.policies.entries);
   /** Every mounted route with its options, in mounting order (the OpenAPI document's source). */
   readonly routes: DocumentedRoute[] = [];
+  /** Where routes added after the app was built go (see acceptLateRoutes). */
+  private late: SecuredRouter | undefined;
 
   constructor(
     private readonly app: XliveApp,
@@ -28,6 +30,8 @@ export class SecuredRouter {
     private readonly trustProxy: boolean,
     private readonly hostCheck?: HostCheck,
     private readonly docs: RouteDocCompiler = new RouteDocCompiler(),
+    /** An app built with `lateRoutes`: plugins started at run time serve their routes through it (see acceptLateRoutes). */
+    private readonly lateApp?: XliveApp,
   ) {}
 
   add(owner: string, method: HttpMethod, path: string, options: RouteOptions, handler: (c: Context) => Response | Promise<Response>): void {
@@ -59,9 +63,36 @@ export class SecuredRouter {
     return this.matcher.allowed(path);
   }
 
+  /**
+   * Let routes under `prefix` be added while the box serves (a plugin installed and started at run
+   * time): they go to `lateApp` (built with `lateRoutes`, the same middleware) through a second
+   * router sharing this one's policy table, auth, limits and docs, and this app hands it every
+   * request under `prefix` that no route mounted here answered. Call after mounting plugin routes.
+   */
+  acceptLateRoutes(prefix: string, lateApp: XliveApp): void {
+    this.late = new SecuredRouter(lateApp, this.policies, this.auth, this.limits, this.trustProxy, this.hostCheck, this.docs);
+    (this.app.all as (p: string, h: Handler) => unknown)(`${prefix}/*`, (c: Context) => lateApp.fetch(c.req.raw, c.env));
+  }
+
+  /** Whether `addLate` can take routes (acceptLateRoutes was called). */
+  get acceptsLateRoutes(): boolean {
+    return this.late !== undefined;
+  }
+
+  /** Mount one plugin's routes registered after the app was built (plugin started at run time). */
+  mountLate(table: Pick<RouteTable, 'routes'>): void {
+    const late = this.late;
+    if (!late) throw new Error('late routes are not accepted (acceptLateRoutes was not called)');
+    for (const r of table.routes) {
+      late.add(r.owner, r.method, r.path, r.options, (c) => r.handler(c));
+      this.routes.push({ owner: r.owner, method: r.method, path: r.path, options: r.options });
+    }
+  }
+
   /** Mount what plugins registered during setup. */
   mountPluginRoutes(table: RouteTable): void {
     // Through the route's current handler: a plugin restarted in place swaps it (RouteTable.replaceOwner).
     for (const r of table.routes) this.add(r.owner, r.method, r.path, r.options, (c) => r.handler(c));
+    if (this.lateApp && !this.late) this.acceptLateRoutes('/plugins', this.lateApp);
   }
 }

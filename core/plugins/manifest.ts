@@ -6,7 +6,8 @@ import { PluginError } from '../errors/xlive-error.js';
 import type { PluginManifest } from '../sdk/plugin.js';
 
 const KINDS = ['protocol', 'storage', 'auth', 'metrics', 'other'];
-const PERMISSIONS = ['http', 'http:mount', 'http:public', 'streams:publish', 'streams:read', 'net:listen', 'storage:provide', 'auth:provide', 'streams:admin', 'metrics:expose', 'events:write'];
+/** Every permission a manifest may declare (docs/plugins.md). */
+export const PERMISSIONS = ['http', 'http:mount', 'http:public', 'streams:publish', 'streams:read', 'net:listen', 'storage:provide', 'auth:provide', 'streams:admin', 'metrics:expose', 'events:write'];
 const ID = '^[a-z][a-z0-9]*(-[a-z0-9]+)*$';
 
 /** JSON Schema of the `"xlive"` section of a plugin's package.json (plugin contract v1). */
@@ -43,13 +44,22 @@ function invalid(file: string, message: string, cause?: unknown): PluginError {
 /** Read and validate `<dir>/package.json`. Imports no plugin code. */
 export function readManifest(dir: string, source: 'builtin' | 'external'): PluginManifest {
   const file = join(dir, 'package.json');
-  let pkg: Record<string, unknown>;
+  let pkg: unknown;
   try {
-    pkg = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    pkg = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     throw invalid(file, `cannot read package.json: ${(err as Error).message}`, err);
   }
-  if (typeof pkg !== 'object' || pkg === null) throw invalid(file, 'package.json must hold an object');
+  return manifestFromPackage(pkg, dir, source, file);
+}
+
+/**
+ * Validate a parsed package.json as the manifest of a plugin that lives (or will live) in `dir`; the
+ * installer checks a package's manifest with it before anything is unpacked. `file` names it in errors.
+ */
+export function manifestFromPackage(parsed: unknown, dir: string, source: 'builtin' | 'external', file = join(dir, 'package.json')): PluginManifest {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid(file, 'package.json must hold an object');
+  const pkg = parsed as Record<string, unknown>;
   const section = pkg['xlive'];
   if (section === undefined) throw invalid(file, 'missing the "xlive" section');
   if (!validateSection(section)) {

@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { describeError, isXliveError, PluginError, type PluginErrorCode } from '../errors/xlive-error.js';
+import { ConflictError, describeError, isXliveError, PluginError, type PluginErrorCode } from '../errors/xlive-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { PluginDefinition, PluginInstance, PluginManifest, PluginKind } from '../sdk/plugin.js';
 import { RouteTable } from '../http/route-table.js';
@@ -56,6 +56,8 @@ export interface PluginHostDeps {
   faults?: PluginFaults;
   /** A child DI scope per plugin (tsyringe child container in the appliance). */
   createScope?(id: string, ctx: unknown): { dispose?(): void | Promise<void> };
+  /** Mounts the routes of a plugin started while the box serves (SecuredRouter.mountLate); without it such a start waits for a restart. */
+  mountLate?(table: RouteTable): void;
 }
 
 interface PluginRecord {
@@ -232,6 +234,74 @@ export class PluginHost {
     const dep = m.dependsOn.find((d) => !this.isRunning(d));
     if (dep) return `it needs ${dep}, which is not running`;
     return undefined;
+  }
+
+  /**
+   * A plugin installed while the box runs (PluginInstaller): listed, disabled, with its permissions.
+   * It is set up at the next start once enabled with consent (routes are mounted once, before the
+   * server listens). A plugin whose code is loaded keeps running its old version until then.
+   */
+  adopt(m: PluginManifest): void {
+    if (this.records.get(m.id)?.def) return;
+    this.records.set(m.id, { id: m.id, manifest: m, dir: m.dir, source: m.source, enabled: false, state: 'disabled', error: undefined });
+  }
+
+  /**
+   * Start plugin `id`, found disabled at this start (installed while the box runs) and enabled since
+   * (consent given), without restarting the service: set up, its routes mounted through `mountLate`,
+   * started. Left for the next start (`pending`) when that cannot be done in place: no `mountLate`,
+   * top-level `httpMounts` (claimed at start only), a dependency not running, or routes of a previous
+   * copy still mounted (uninstalled and installed again since the start). Returns whether it was
+   * attempted; a failure marks it failed with its coded error, as at start.
+   */
+  async startInstalled(id: string): Promise<boolean> {
+    const rec = this.records.get(id);
+    const m = rec?.manifest;
+    if (!rec || !m || rec.def || rec.state !== 'disabled' || m.source !== 'external' || !this.deps.enablement.isEnabled(m)) return false;
+    const mounted = this.deps.services.routes.routes.some((r) => r.owner === id) || this.deps.services.routes.upgrades.some((u) => u.owner === id);
+    if (!this.deps.mountLate || m.httpMounts.length > 0 || mounted || m.dependsOn.some((d) => !this.isRunning(d))) return false;
+    rec.enabled = true;
+    if (!apiCompatible(m, this.deps.hostApiVersion)) {
+      this.fail(rec, new PluginError('PLUGIN_API_MISMATCH', `plugin ${m.id} needs plugin API ${m.apiVersion}, this host provides ${this.deps.hostApiVersion}`));
+      this.recordFailure(rec, rec.error!);
+      return true;
+    }
+    rec.state = 'loaded';
+    const staged = new RouteTable();
+    await this.setUp(rec, m, true, { ...this.deps.services, routes: staged });
+    if ((rec.state as PluginState) === 'loaded') {
+      try {
+        this.deps.mountLate(staged); // compiles each route's doc: a broken one fails the plugin, as at start
+        for (const r of staged.routes) this.deps.services.routes.addRoute(r);
+        this.order.push(rec);
+        await this.startOne(rec, m);
+      } catch (err) {
+        this.fail(rec, asPluginError(err, 'PLUGIN_SETUP_FAILED', `plugin ${id}: its routes cannot be mounted`));
+        rec.built?.release();
+        await rec.scope?.dispose?.();
+      }
+    }
+    if ((rec.state as PluginState) === 'running') this.deps.log.info(`started ${id} without a restart (installed and enabled at run time)`);
+    else this.recordFailure(rec, rec.error ?? new PluginError('PLUGIN_START_FAILED', `plugin ${id} did not start`));
+    return true;
+  }
+
+  /**
+   * Stop plugin `id` (if it runs) and forget it, before its code is removed (uninstall). Its mounted
+   * routes stay and answer 503 PLUGIN_NOT_RUNNING until the next start. Refused (409) while running
+   * plugins depend on it.
+   */
+  async release(id: string): Promise<void> {
+    const rec = this.records.get(id);
+    if (!rec) return;
+    const dependants = this.runningDependants(id).map((d) => d.id);
+    if (dependants.length > 0) {
+      throw new ConflictError(`plugin ${id} cannot be removed while ${dependants.join(', ')} run${dependants.length === 1 ? 's' : ''} and depend${dependants.length === 1 ? 's' : ''} on it`, { details: { plugin: id, dependants } });
+    }
+    if (rec.built) await this.stopOne(rec, false);
+    rec.state = 'stopped';
+    this.records.delete(id);
+    this.order = this.order.filter((r) => r !== rec);
   }
 
   /** Stop running plugins in reverse order, each under a timeout. */

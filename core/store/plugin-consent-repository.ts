@@ -52,6 +52,11 @@ export class PluginConsentRepository {
     };
   }
 
+  /** Forget the consent to plugin `id` (it was uninstalled: a reinstall asks again). */
+  delete(id: string): void {
+    guarded(this.db, `deleting plugin_consent ${id}`, () => this.db.prepare<[string]>('DELETE FROM plugin_consent WHERE id = ?').run(id));
+  }
+
   set(id: string, version: string, permissions: readonly string[], actor: string): void {
     const at = this.now().toISOString();
     const list = JSON.stringify([...new Set(permissions)].sort());

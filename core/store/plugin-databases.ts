@@ -78,6 +78,14 @@ export class PluginDatabases implements PluginDatabaseSource {
     return [...this.opened].map(([owner, e]) => ({ owner, file: e.db.name }));
   }
 
+  /** Checkpoint and close plugin `owner`'s database if it is open (before its files are removed). */
+  close(owner: string): void {
+    const e = this.opened.get(owner);
+    if (!e) return;
+    this.opened.delete(owner);
+    closeDatabase(e.db, this.o.log.child(`db:${owner}`));
+  }
+
   /** Checkpoint and close every plugin database (at shutdown, after the plugins stopped). */
   closeAll(): void {
     for (const [owner, e] of this.opened) {

@@ -33,6 +33,11 @@ export class PluginStateRepository {
     guarded(this.db, `writing plugin_state ${id}`, () => this.upsert.run(id, enabled ? 1 : 0, at));
   }
 
+  /** Forget plugin `id`'s saved state (it was uninstalled). */
+  delete(id: string): void {
+    guarded(this.db, `deleting plugin_state ${id}`, () => this.db.prepare<[string]>('DELETE FROM plugin_state WHERE id = ?').run(id));
+  }
+
   /** Every saved state, by plugin id. */
   all(): Map<string, boolean> {
     const rows = guarded(this.db, 'reading plugin_state', () => this.selectAll.all());

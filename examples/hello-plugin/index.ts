@@ -1,7 +1,7 @@
 /**
  * An example third-party plugin, written only against the SDK. Build it with `tsc` against the
- * `xlive/sdk` types and drop the folder (package.json + compiled index.js) into the external plugins
- * directory (`<data dir>/plugins/hello`). It serves GET /plugins/hello/ (described by `doc`, so it shows in
+ * `xlive/sdk` types; `npm run build` also packs it as dist/examples/hello-plugin-<version>.tgz, which
+ * a box installs with `POST /api/v1/plugins` or `xlive plugins install` (docs/plugins.md). It serves GET /plugins/hello/ (described by `doc`, so it shows in
  * the box's OpenAPI document) and registers a health check.
  */
 import { definePlugin, type PluginContext } from 'xlive/sdk';

@@ -26,7 +26,9 @@ export type AuditAction =
   | 'play.blocked'
   | 'publish.refused'
   | 'publish.blocked'
-  | 'plugin.changed';
+  | 'plugin.changed'
+  | 'plugin.installed'
+  | 'plugin.uninstalled';
 
 export interface AuditEntry {
   id: number;

@@ -28,6 +28,8 @@ const EXPECTED: Record<string, string> = {
   'GET /api/v1/plugins': 'system:read',
   'GET /api/v1/plugins/:id': 'system:read',
   'PATCH /api/v1/plugins/:id': 'plugins:admin',
+  'POST /api/v1/plugins': 'plugins:admin',
+  'DELETE /api/v1/plugins/:id': 'plugins:admin',
   'GET /api/v1/config': 'system:read',
   'PATCH /api/v1/config': 'system:admin',
   'PUT /api/v1/plugins/:id/config': 'plugins:admin',
