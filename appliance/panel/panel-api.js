@@ -54,7 +54,7 @@ export function upload(method, path, file, contentType, onProgress) {
         // not JSON
       }
       if (xhr.status >= 200 && xhr.status < 300) resolve(data);
-      else reject(new ApiError((data && data.detail) || `the box answered ${xhr.status}`, xhr.status));
+      else reject(new ApiError((data && data.detail) || `the box answered ${xhr.status}`, xhr.status, undefined, data));
     };
     xhr.send(file);
   });

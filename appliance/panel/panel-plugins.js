@@ -6,6 +6,7 @@ import { $, api, can, el, guarded } from './panel-api.js';
 import { registerScreen } from './panel-nav.js';
 import { schemaForm, valueIn } from './panel-forms.js';
 import { renderRestartBanner } from './panel-restart.js';
+import { askUninstall, renderInstall } from './panel-plugin-install.js';
 
 /** What each permission lets a plugin do, in words (the consent dialog lists them). */
 const PERMISSIONS = {
@@ -42,6 +43,7 @@ registerScreen('plugins', {
 });
 
 async function enterPlugins() {
+  renderInstall(afterInstall);
   await loadPlugins();
   await loadPending();
 }
@@ -67,6 +69,16 @@ async function loadPlugins() {
   list.replaceChildren(...items.map((p) => cards.get(p.id).article));
   waitingPlugins = items.filter((p) => p.pending).map((p) => `plugin ${p.id}: ${p.enabledAfterRestart ? 'enabled' : 'disabled'} after the restart`);
   showBanner();
+}
+
+/** A plugin just installed: listed, and for a new one the Enable (consent) dialog opens at once. */
+async function afterInstall(id, offerEnable) {
+  await loadPlugins();
+  const card = cards.get(id);
+  if (!card) return;
+  card.article.scrollIntoView({ block: 'center' });
+  const enable = card.article.querySelector(`button[aria-label="Enable ${id}"]`);
+  if (offerEnable && enable) enable.click();
 }
 
 let waitingPlugins = [];
@@ -122,6 +134,13 @@ function actionsOf(p, card) {
     row.append(el('button', { type: 'button', class: 'secondary', text: 'Disable', 'aria-label': `Disable ${p.id}`, onclick: (ev) => setEnabled(p, false, ev.currentTarget, card) }));
   } else if (p.version !== null) {
     row.append(el('button', { type: 'button', text: 'Enable', 'aria-label': `Enable ${p.id}`, onclick: (ev) => (p.consentRequired ? askConsent(p, ev.currentTarget, card) : setEnabled(p, true, ev.currentTarget, card)) }));
+  }
+  if (p.source === 'external') {
+    row.append(el('button', { type: 'button', class: 'danger', text: 'Uninstall', 'aria-label': `Uninstall ${p.id}`, onclick: () => askUninstall(p, async (err, text) => {
+      $('plugins-announce').textContent = text;
+      $('plugins-announce').className = err ? 'error' : 'ok';
+      await loadPlugins();
+    }) }));
   }
   if (p.version !== null) {
     row.append(el('button', { type: 'button', class: 'secondary', text: 'Configure', 'aria-expanded': String(!card.config.hidden), 'aria-controls': `plugin-${p.id}-config`, 'aria-label': `Configure ${p.id}`, onclick: (ev) => toggleConfig(p, ev.currentTarget, card) }));
