@@ -1,4 +1,4 @@
-import { ByteCursor } from './byte-cursor.js';
+import { ByteCursor } from '../bytes/byte-cursor.js';
 import { AmfContext, setAmfProperty } from './amf-context.js';
 
 /**

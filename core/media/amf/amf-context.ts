@@ -1,4 +1,4 @@
-import type { ByteCursor } from './byte-cursor.js';
+import type { ByteCursor } from '../bytes/byte-cursor.js';
 
 /** Bounds for decoding AMF from untrusted peers. */
 export interface AmfLimits {
