@@ -27,3 +27,14 @@ export const FLV_HEADER_AV = Buffer.from('464c5601050000000900000000', 'hex');
 export function flvBytes(tags: readonly FlvTagSpec[]): Buffer {
   return Buffer.concat([FLV_HEADER_AV, ...tags.map(flvTagBytes)]);
 }
+
+/** A small A/V file: metadata, AVC and AAC sequence headers, a keyframe, audio, an inter frame, and a one-byte body at an extended timestamp. */
+export const SAMPLE_FLV = flvBytes([
+  { type: 18, timestamp: 0, body: [0x02, 0x00, 0x0a, ...Buffer.from('onMetaData'), 0x05] },
+  { type: 9, timestamp: 0, body: [0x17, 0x00, 0, 0, 0, 1, 0x64] }, // AVC sequence header
+  { type: 8, timestamp: 0, body: [0xaf, 0x00, 0x11, 0x90] }, // AAC AudioSpecificConfig
+  { type: 9, timestamp: 0, body: [0x17, 0x01, 0, 0, 0x43, 0xaa, 0xbb] }, // AVC keyframe NALU
+  { type: 8, timestamp: 21, body: [0xaf, 0x01, 0x21] },
+  { type: 9, timestamp: 33, body: [0x27, 0x01, 0, 0, 0x10, 0xcc] }, // inter frame
+  { type: 9, timestamp: 0x01000005, body: [0x27] }, // one-byte body, extended timestamp
+]);

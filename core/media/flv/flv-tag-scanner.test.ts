@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { flvBytes } from '../../../test/helpers/flv-bytes.js';
+import { flvBytes, SAMPLE_FLV } from '../../../test/helpers/flv-bytes.js';
 import { ParseError } from '../errors.js';
 import { FlvTagScanner, type FlvTagInfo } from './flv-tag-scanner.js';
 
-const FIXTURE = flvBytes([
-  { type: 18, timestamp: 0, body: [0x02, 0x00, 0x0a, ...Buffer.from('onMetaData'), 0x05] },
-  { type: 9, timestamp: 0, body: [0x17, 0x00, 0, 0, 0, 1, 0x64] }, // AVC sequence header
-  { type: 8, timestamp: 0, body: [0xaf, 0x00, 0x11, 0x90] }, // AAC AudioSpecificConfig
-  { type: 9, timestamp: 0, body: [0x17, 0x01, 0, 0, 0x43, 0xaa, 0xbb] }, // AVC keyframe NALU
-  { type: 8, timestamp: 21, body: [0xaf, 0x01, 0x21] },
-  { type: 9, timestamp: 33, body: [0x27, 0x01, 0, 0, 0x10, 0xcc] }, // inter frame
-  { type: 9, timestamp: 0x01000005, body: [0x27] }, // one-byte body, extended timestamp
-]);
+const FIXTURE = SAMPLE_FLV;
+
 
 const EXPECTED: FlvTagInfo[] = [
   { type: 18, timestamp: 0, size: 14, keyframe: false, sequenceHeader: false },
