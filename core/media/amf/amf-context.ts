@@ -34,6 +34,16 @@ export class AmfContext {
   leave(): void {
     this.depth--;
   }
+
+  /** Runs `fn` one nesting level deeper; throws ParseError past `maxDepth`. */
+  nested<T>(cur: ByteCursor, fn: () => T): T {
+    this.enter(cur);
+    try {
+      return fn();
+    } finally {
+      this.leave();
+    }
+  }
 }
 
 /** Set a decoded property without ever touching a prototype (`__proto__` keys from hostile peers). */

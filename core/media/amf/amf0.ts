@@ -135,12 +135,7 @@ class Amf0Decoder {
   }
 
   private nested<T>(fn: () => T): T {
-    this.ctx.enter(this.cur);
-    try {
-      return fn();
-    } finally {
-      this.ctx.leave();
-    }
+    return this.ctx.nested(this.cur, fn);
   }
 
   /**
