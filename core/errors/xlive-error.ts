@@ -1,24 +1,12 @@
 /**
  * The one error hierarchy of xlive. Every error has a stable `code` (never reworded once shipped),
  * a message that names the offending value, and an optional `cause`. Only the HTTP layer
- * (core/http/problem.ts) maps codes to statuses.
+ * (core/http/problem.ts) maps codes to statuses. The root (XliveError) and the parser errors
+ * (ProtocolError, ParseError) live in the media library, which depends on nothing else.
  */
-export interface XliveErrorOptions {
-  cause?: unknown;
-  /** Extra machine-readable fields, copied into problem+json (never secrets). */
-  details?: Record<string, unknown>;
-}
+import { XliveError, type XliveErrorOptions } from '../media/errors.js';
 
-export abstract class XliveError extends Error {
-  abstract readonly code: string;
-  readonly details: Record<string, unknown> | undefined;
-
-  constructor(message: string, options: XliveErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.details = options.details;
-  }
-}
+export { XliveError, ProtocolError, ParseError, type XliveErrorOptions } from '../media/errors.js';
 
 export class StreamNotFoundError extends XliveError {
   readonly code = 'STREAM_NOT_FOUND';
@@ -34,20 +22,6 @@ export class AuthenticationError extends XliveError {
 }
 export class ForbiddenError extends XliveError {
   readonly code = 'FORBIDDEN';
-}
-export class ProtocolError extends XliveError {
-  readonly code: string = 'PROTOCOL_ERROR';
-}
-/** A parser's error: names the byte offset where the input went wrong. */
-export class ParseError extends ProtocolError {
-  override readonly code = 'PARSE_ERROR';
-  constructor(
-    message: string,
-    readonly offset: number,
-    options: XliveErrorOptions = {},
-  ) {
-    super(`${message} (at byte ${offset})`, options);
-  }
 }
 export class StorageError extends XliveError {
   readonly code: string = 'STORAGE_ERROR';

@@ -1,18 +1,21 @@
 import { register } from 'node:module';
 
 /**
- * Lets plugins outside the package (the external plugins directory) `import … from 'xlive/sdk'` and get
- * the host's own SDK module: one copy, so `instanceof` on SDK error classes works across plugins.
- * Built-in plugins resolve it the same way through the package's self-reference.
+ * Lets plugins outside the package (the external plugins directory) `import … from 'xlive/sdk'` and
+ * `'xlive/media'` and get the host's own modules: one copy, so `instanceof` on SDK error classes works
+ * across plugins. Built-in plugins resolve them the same way through the package's self-reference.
  */
 const HOOKS = `
-let sdkUrl;
-export async function initialize(data) { sdkUrl = data.sdkUrl; }
+let urls;
+export async function initialize(data) { urls = data.urls; }
 export async function resolve(specifier, context, next) {
-  if (specifier === 'xlive/sdk') return { url: sdkUrl, shortCircuit: true };
+  const url = urls[specifier];
+  if (url !== undefined) return { url, shortCircuit: true };
   return next(specifier, context);
 }`;
 
+/** `sdkUrl` is the file URL of the SDK's index.js; the media library's sits beside it (dist/core/media). */
 export function installSdkResolver(sdkUrl: string): void {
-  register('data:text/javascript,' + encodeURIComponent(HOOKS), { data: { sdkUrl } });
+  const urls = { 'xlive/sdk': sdkUrl, 'xlive/media': new URL('../media/index.js', sdkUrl).href };
+  register('data:text/javascript,' + encodeURIComponent(HOOKS), { data: { urls } });
 }

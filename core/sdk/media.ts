@@ -4,10 +4,9 @@
  * payloads), legacy or Enhanced RTMP, exactly as received: RTMP and FLV out are pure passthrough,
  * and `dataOffset` tells a remuxer (HLS) where the codec bytes (AVCC NALUs, raw AAC, config) start.
  */
-export type TrackKind = 'video' | 'audio' | 'data';
-export type VideoCodec = 'h264' | 'h265' | 'av1' | 'vp9' | 'unknown-video';
-export type AudioCodec = 'aac' | 'mp3' | 'opus' | 'unknown-audio';
-export type FrameCodec = VideoCodec | AudioCodec | 'amf0';
+import type { AudioCodec, FrameCodec, TrackKind, VideoCodec } from '../media/frame-init.js';
+
+export type { AudioCodec, FrameCodec, FrameInit, TrackKind, VideoCodec } from '../media/frame-init.js';
 
 export interface Frame {
   readonly track: TrackKind;
@@ -28,17 +27,6 @@ export interface Frame {
    * Keys are namespaced by the caller (`flv-tag-header`, `rtmp-chunks:4096`, …).
    */
   shared<T>(key: string, build: (frame: Frame) => T): T;
-}
-
-export interface FrameInit {
-  track: TrackKind;
-  codec: FrameCodec;
-  dts: number;
-  cts?: number;
-  keyframe?: boolean;
-  sequenceHeader?: boolean;
-  payload: Uint8Array;
-  dataOffset?: number;
 }
 
 export interface VideoInfo {

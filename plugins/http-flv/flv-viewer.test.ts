@@ -8,7 +8,7 @@ import { StreamHub } from '../../core/streams/stream-hub.js';
 
 const { StreamNotFoundError } = await import('xlive/sdk');
 const { FlvViewer } = await import('./flv-viewer.js');
-const { readFlv } = await import('./testing/flv-file-reader.js');
+const { readFlv } = await import('xlive/media');
 
 /** A transport that records writes and lets the test decide backpressure, drain and client close. */
 class FakeTransport implements FlvTransport {

@@ -6,7 +6,8 @@
  */
 import type { Frame, Logger, Reader, ReaderStats, StreamApi, StreamPath } from 'xlive/sdk';
 import { describeError } from 'xlive/sdk';
-import { flvFileHeader, flvTagChunks, type FlvHeaderFlags } from './codec/flv-muxer.js';
+import { flvFileHeader, type FlvHeaderFlags } from 'xlive/media';
+import { flvTagChunks } from './codec/flv-muxer.js';
 import type { FlvCloseReason, FlvTransport } from './flv-transport.js';
 
 export type FlvProtocol = 'http-flv' | 'ws-flv';

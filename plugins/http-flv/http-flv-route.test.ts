@@ -9,8 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FlvFixture } from './testing/flv-fixture.js';
 
 const { harness, fetchFlv, until, pushAll } = await import('./testing/plugin-harness.js');
-const { makeFlvFixture, startPublish } = await import('./testing/flv-fixture.js');
-const { readFlv, tagToFrameInit } = await import('./testing/flv-file-reader.js');
+const { makeFlvFixture, startPublish, tagFrame } = await import('./testing/flv-fixture.js');
+const { readFlv } = await import('xlive/media');
 type Harness = Awaited<ReturnType<typeof harness>>;
 
 let fixture: FlvFixture;
@@ -48,7 +48,7 @@ describe('http-flv plugin: HTTP-FLV', () => {
     const flv = readFlv(bytes);
     assert.equal(flv.trailing, 0);
     assert.deepEqual(flv.flags, { audio: true, video: true });
-    const frames = flv.tags.map((tag) => ({ tag, f: tag.type === 18 ? undefined : tagToFrameInit(tag) }));
+    const frames = flv.tags.map((tag) => ({ tag, f: tag.type === 18 ? undefined : tagFrame(tag) }));
     assert.equal(frames[0]!.tag.type, 18, 'metadata first');
     const firstVideo = frames.findIndex((x) => x.f?.track === 'video' && !x.f.sequenceHeader);
     const videoHeader = frames.findIndex((x) => x.f?.track === 'video' && x.f.sequenceHeader);

@@ -5,7 +5,7 @@ import type { FlvFixture } from './testing/flv-fixture.js';
 
 const { harness, until, pushAll } = await import('./testing/plugin-harness.js');
 const { makeFlvFixture, startPublish } = await import('./testing/flv-fixture.js');
-const { readFlv } = await import('./testing/flv-file-reader.js');
+const { readFlv } = await import('xlive/media');
 const { WsTestClient } = await import('./testing/ws-test-client.js');
 type Harness = Awaited<ReturnType<typeof harness>>;
 

@@ -2,7 +2,7 @@ import { describeError, type AudioInfo, type FrameInit, type Publisher, type Vid
 import { metadataFrom, parseData } from './codec/command.js';
 import { MessageType } from './codec/chunk-writer.js';
 import type { RtmpMessage } from './codec/chunk-reader.js';
-import { parseAudioBody, parseVideoBody, type BodyResult } from './codec/flv-body.js';
+import { parseFlvAudioBody, parseFlvVideoBody, type FlvBody } from 'xlive/media';
 import { mediaInfoOf } from './codec/media-info.js';
 import type { SessionHost } from './session-host.js';
 
@@ -62,9 +62,9 @@ export class PublishSession {
   }
 
   private onMedia(msg: RtmpMessage): void {
-    let result: BodyResult;
+    let result: FlvBody;
     try {
-      result = msg.typeId === MessageType.Video ? parseVideoBody(msg.payload, msg.timestamp) : parseAudioBody(msg.payload, msg.timestamp);
+      result = msg.typeId === MessageType.Video ? parseFlvVideoBody(msg.payload, msg.timestamp) : parseFlvAudioBody(msg.payload, msg.timestamp);
     } catch (err) {
       this.badFrame(`malformed ${msg.typeId === MessageType.Video ? 'video' : 'audio'} message: ${describeError(err)}`);
       return;

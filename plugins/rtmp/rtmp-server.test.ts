@@ -11,7 +11,7 @@ import type { RtmpTestClient as Client } from './testing/rtmp-test-client.js';
 const { AuthenticationError } = await import('xlive/sdk');
 const { RtmpServer } = await import('./rtmp-server.js');
 const { RtmpTestClient } = await import('./testing/rtmp-test-client.js');
-const { encodeAmf0, EcmaArray } = await import('./codec/amf0.js');
+const { encodeAmf0, EcmaArray } = await import('xlive/media');
 const { MessageType } = await import('./codec/chunk-writer.js');
 const { pingRequest } = await import('./codec/messages.js');
 type RtmpServerT = InstanceType<typeof RtmpServer>;

@@ -1,4 +1,4 @@
-import { encodeAmf0 } from '../../plugins/rtmp/codec/amf0.js';
+import { encodeAmf0 } from '../../core/media/amf/amf0.js';
 import { Csid, MessageType } from '../../plugins/rtmp/codec/chunk-writer.js';
 import type { Clip, ClipTag } from './flv-file.js';
 import type { KeyframeLog } from './keyframe-log.js';

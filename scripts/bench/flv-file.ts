@@ -1,10 +1,12 @@
-import { ParseError } from '../../core/errors/xlive-error.js';
-import { videoTagKind } from './video-tag-kind.js';
+import { ParseError } from '../../core/media/errors.js';
+import { readFlv } from '../../core/media/flv/flv-reader.js';
+import { FlvTagType } from '../../core/media/flv/flv-tag-header.js';
+import { videoTagKind } from '../../core/media/flv/video-tag-kind.js';
 
 /**
- * The tags of a whole FLV file, as views of the file buffer, for the bench publisher.
- * References: FLV 10.1 Annex E.2 (header), E.3 (body: PreviousTagSize + tags), E.4.1 (tag header),
- * E.4.2.1 (AudioTagHeader: SoundFormat 10 = AAC, then AACPacketType 0 = sequence header).
+ * The tags of a whole FLV file (read by the media library), as views of the file buffer, for the bench
+ * publisher, with the flags it needs: config (E.4.2.1 AudioTagHeader SoundFormat 10 = AAC, then
+ * AACPacketType 0 = sequence header; video: videoTagKind) and keyframe.
  */
 
 export interface ClipTag {
@@ -29,31 +31,20 @@ export interface Clip {
 const MAX_TAGS = 200_000;
 
 export function parseClip(buf: Buffer): Clip {
-  if (buf.length < 13 || buf.toString('latin1', 0, 3) !== 'FLV') throw new ParseError('not an flv file', 0);
-  const dataOffset = buf.readUInt32BE(5); // DataOffset u32 (E.2)
-  let pos = dataOffset + 4; // skip PreviousTagSize0 (E.3)
   const tags: ClipTag[] = [];
   let bodyBytes = 0;
-  while (pos + 11 <= buf.length) {
-    if (tags.length >= MAX_TAGS) throw new ParseError(`more than ${MAX_TAGS} tags`, pos);
-    const type = buf[pos]! & 0x1f; // TagType u5 (E.4.1)
-    const size = buf.readUIntBE(pos + 1, 3); // DataSize u24
-    const timestamp = buf.readUIntBE(pos + 4, 3) + buf[pos + 7]! * 0x1000000; // Timestamp u24 + Extended u8
-    const end = pos + 11 + size;
-    if (end > buf.length) throw new ParseError(`tag of ${size} bytes runs past the end of the file`, pos);
-    const body = buf.subarray(pos + 11, end);
+  for (const { type, timestamp, body } of readFlv(buf, { maxTags: MAX_TAGS }).tags) {
     let keyframe = false;
-    let config = type === 18;
-    if (type === 9 && size > 0) {
+    let config = type === FlvTagType.script;
+    if (type === FlvTagType.video && body.length > 0) {
       const kind = videoTagKind(body[0]!, body[1]);
       keyframe = kind.keyframe;
       config = kind.sequenceHeader;
-    } else if (type === 8 && size > 1) {
+    } else if (type === FlvTagType.audio && body.length > 1) {
       config = body[0]! >> 4 === 10 && body[1] === 0; // AAC AudioSpecificConfig
     }
     tags.push({ type, timestamp, body, keyframe, config });
-    bodyBytes += size;
-    pos = end + 4; // PreviousTagSize
+    bodyBytes += body.length;
   }
   return { tags, durationMs: loopDuration(tags), bodyBytes };
 }

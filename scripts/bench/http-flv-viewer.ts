@@ -1,6 +1,6 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import type { CrowdMeter } from './crowd-meter.js';
-import { FlvTagScanner, type FlvTagInfo } from './flv-tag-scanner.js';
+import { FlvTagScanner, type FlvTagInfo } from '../../core/media/flv/flv-tag-scanner.js';
 import { HttpResponseReader, type ResponseHead } from './http-response-reader.js';
 
 /**

@@ -4,7 +4,7 @@ import { withTimeout } from './clip-publisher.js';
 import type { CrowdMeter } from './crowd-meter.js';
 import type { Viewer } from './http-flv-viewer.js';
 import { RtmpClient } from './rtmp-client.js';
-import { videoTagKind } from './video-tag-kind.js';
+import { videoTagKind } from '../../core/media/flv/video-tag-kind.js';
 
 /**
  * A lightweight RTMP viewer: handshake, connect, createStream, play; video messages are

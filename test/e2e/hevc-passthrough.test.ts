@@ -11,6 +11,8 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { readFlv } from '../../core/media/flv/flv-reader.js';
+import { FlvTagType } from '../../core/media/flv/flv-tag-header.js';
 import { hevcFramesFromAnnexB } from '../../plugins/hls/testing/hevc-ertmp-frames.js';
 import { MessageType } from '../../plugins/rtmp/codec/chunk-writer.js';
 import { RtmpTestClient } from '../../plugins/rtmp/testing/rtmp-test-client.js';
@@ -18,37 +20,28 @@ import { startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Read an HTTP-FLV response until `count` video tags arrived; returns their bodies. */
+/** Read an HTTP-FLV response until `count` video tags arrived (the media library's FLV reader); returns their bodies. */
 function readFlvVideoTags(url: string, count: number, timeoutMs: number): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
-    const tags: Buffer[] = [];
     let buf = Buffer.alloc(0);
-    let headerDone = false;
+    let got = 0;
     const req = get(url, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}`));
       res.on('data', (d: Buffer) => {
         buf = Buffer.concat([buf, d]);
-        if (!headerDone && buf.length >= 13) {
-          assert.equal(buf.subarray(0, 3).toString('latin1'), 'FLV');
-          buf = buf.subarray(13); // FLV header (9) + PreviousTagSize0 (4)
-          headerDone = true;
-        }
-        while (headerDone && buf.length >= 11) {
-          const size = buf.readUIntBE(1, 3);
-          if (buf.length < 11 + size + 4) break;
-          if (buf[0] === 9) tags.push(Buffer.from(buf.subarray(11, 11 + size)));
-          buf = buf.subarray(11 + size + 4);
-        }
-        if (tags.length >= count) {
+        if (buf.length < 13) return;
+        const video = readFlv(buf, { partial: true }).tags.filter((t) => t.type === FlvTagType.video);
+        got = video.length;
+        if (got >= count) {
           req.destroy();
-          resolve(tags);
+          resolve(video.slice(0, count).map((t) => Buffer.from(t.body)));
         }
       });
     });
-    req.on('error', (err) => (tags.length >= count ? undefined : reject(err)));
+    req.on('error', (err) => (got >= count ? undefined : reject(err)));
     setTimeout(() => {
       req.destroy();
-      reject(new Error(`only ${tags.length} video tags in ${timeoutMs} ms`));
+      reject(new Error(`only ${got} video tags in ${timeoutMs} ms`));
     }, timeoutMs).unref();
   });
 }

@@ -52,7 +52,7 @@ describe('panel: record a live stream, play, download and delete the recording (
     const row = page.locator('#streams-body tr', { hasText: 'live/show' });
     await row.waitFor({ timeout: 30_000 });
     // The live preview plays in the page (hls.js from the box) before anything is recorded.
-    await row.getByRole('button', { name: 'Preview' }).click();
+    await row.getByRole('button', { name: 'Preview', exact: true }).click();
     await page.locator('#player').waitFor({ state: 'visible' });
     assert.match((await page.textContent('#player-title')) ?? '', /Live: live\/show/);
     const advanced = (t: number) => (globalThis as unknown as { document: { getElementById(id: string): { currentTime: number } } }).document.getElementById('player-video').currentTime > t;

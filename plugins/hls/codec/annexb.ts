@@ -1,5 +1,5 @@
 import { ParseError } from 'xlive/sdk';
-import { HEVC_NAL } from './hevc-config.js';
+import { HEVC_NAL } from 'xlive/media';
 
 /**
  * AVCC/HVCC (length-prefixed, ISO/IEC 14496-15) → Annex B byte stream (ITU-T H.264/H.265 Annex B).

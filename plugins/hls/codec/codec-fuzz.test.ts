@@ -1,53 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isXliveError, ParseError, type Frame, type FrameCodec, type TrackKind } from 'xlive/sdk';
-import { parseAudioSpecificConfig } from './adts.js';
 import { splitLengthPrefixed } from './annexb.js';
-import { parseAvcConfig } from './avc-config.js';
-import { parseHevcConfig } from './hevc-config.js';
 import { Segmenter } from './segmenter.js';
 import { TsMuxer } from './ts-muxer.js';
-import { avcConfigRecord, avStream } from '../testing/synthetic-frames.js';
-import { buildHvcc } from '../testing/hevc-ertmp-frames.js';
+import { avStream } from '../testing/synthetic-frames.js';
 import { SeededRandom } from '../../../test/helpers/seeded-random.js';
 import { TestFrame } from '../testing/test-frame.js';
 
-/** Seeded fuzzing: random and mutated inputs give results or coded ParseErrors, never crashes. */
-
-function expectParseErrorOrValue(fn: () => unknown, label: string): void {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof ParseError, `${label}: threw ${String(err)}`);
-    assert.ok(Number.isInteger(err.offset) && err.offset >= 0, `${label}: offset ${err.offset}`);
-  }
-}
-
-function mutate(rng: SeededRandom, src: Uint8Array): Uint8Array {
-  const out = Uint8Array.from(src);
-  const flips = 1 + rng.int(4);
-  for (let i = 0; i < flips && out.length; i++) out[rng.int(out.length)] = rng.int(256);
-  return rng.int(4) === 0 ? out.subarray(0, rng.int(out.length + 1)) : out;
-}
-
-const HVCC = buildHvcc(
-  Uint8Array.of(0x40, 0x01, 0x0c, 0x01),
-  Uint8Array.of(0x42, 0x01, 0x01, 0x01, 0x60, 0, 0, 0, 0x90, 0, 0, 0, 0, 0, 0x5d, 0xa0),
-  Uint8Array.of(0x44, 0x01, 0xc1),
-);
-
-test('config parsers: 3000 random and mutated inputs → value or ParseError', () => {
-  const rng = new SeededRandom(0x5eed);
-  const avc = avcConfigRecord();
-  for (let i = 0; i < 1000; i++) {
-    const rand = rng.bytes(rng.int(48));
-    expectParseErrorOrValue(() => parseAvcConfig(rand), `avc random #${i}`);
-    expectParseErrorOrValue(() => parseAvcConfig(mutate(rng, avc)), `avc mutated #${i}`);
-    expectParseErrorOrValue(() => parseHevcConfig(rand), `hevc random #${i}`);
-    expectParseErrorOrValue(() => parseHevcConfig(mutate(rng, HVCC)), `hevc mutated #${i}`);
-    expectParseErrorOrValue(() => parseAudioSpecificConfig(rng.bytes(rng.int(6))), `asc #${i}`);
-  }
-});
+/**
+ * Seeded fuzzing of the remuxer: random and mutated inputs give results or coded errors, never
+ * crashes. The config parsers it uses are fuzzed in core/media/media-fuzz.test.ts.
+ */
 
 test('NALU splitting: random data → views inside the input or ParseError', () => {
   const rng = new SeededRandom(42);

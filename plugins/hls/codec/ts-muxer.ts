@@ -1,14 +1,14 @@
-import { ParseError, type Frame } from 'xlive/sdk';
 import {
-  parseAudioSpecificConfig,
+  parseAdtsConfig,
+  parseAvcConfig,
+  parseHevcConfig,
   writeAdtsHeader,
   ADTS_HEADER_BYTES,
   ADTS_MAX_FRAME_BYTES,
-  type AacConfig,
-} from './adts.js';
+  type AdtsConfig,
+} from 'xlive/media';
+import { ParseError, type Frame } from 'xlive/sdk';
 import { annexBParts, type AnnexBCodec, type VideoParams } from './annexb.js';
-import { parseAvcConfig } from './avc-config.js';
-import { parseHevcConfig } from './hevc-config.js';
 import { pesHeaderLength, writePesHeader, STREAM_ID_AUDIO, STREAM_ID_VIDEO } from './pes-header.js';
 import { TsPacketizer } from './ts-packetizer.js';
 import { buildPatSection, buildPmtSection, STREAM_TYPE, type PmtStream } from './ts-psi.js';
@@ -32,7 +32,7 @@ interface VideoState {
   raw: Uint8Array;
 }
 interface AudioState {
-  config: AacConfig;
+  config: AdtsConfig;
   raw: Uint8Array;
 }
 
@@ -65,7 +65,7 @@ export class TsMuxer {
   get hasAudio(): boolean {
     return this.audio !== undefined;
   }
-  get audioConfig(): AacConfig | undefined {
+  get audioConfig(): AdtsConfig | undefined {
     return this.audio?.config;
   }
   get videoParams(): VideoParams | undefined {
@@ -90,7 +90,7 @@ export class TsMuxer {
     }
     if (frame.codec === 'aac') {
       if (this.audio && sameBytes(this.audio.raw, raw)) return 'same';
-      const config = parseAudioSpecificConfig(raw, frame.dataOffset);
+      const config = parseAdtsConfig(raw, frame.dataOffset);
       const change = this.audio ? 'params' : 'tracks';
       this.audio = { raw, config };
       return change;
@@ -162,7 +162,7 @@ export class TsMuxer {
     return this.packetizer.pes(TS_PID.VIDEO, parts, header.length + au.byteLength, { pcr, randomAccess: au.keyframe });
   }
 
-  private muxAudio(frame: Frame, config: AacConfig): Buffer | undefined {
+  private muxAudio(frame: Frame, config: AdtsConfig): Buffer | undefined {
     const raw = frame.payload.subarray(frame.dataOffset);
     if (raw.length === 0) return undefined;
     if (raw.length + ADTS_HEADER_BYTES > ADTS_MAX_FRAME_BYTES) {

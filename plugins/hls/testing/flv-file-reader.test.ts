@@ -1,22 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ParseError } from 'xlive/sdk';
-import { parseFlv } from './flv-file-reader.js';
+import { FLV_HEADER_AV, flvTagBytes } from '../../../test/helpers/flv-bytes.js';
+import { flvFrames as parseFlv } from './flv-file-reader.js';
 
 function tag(type: number, dts: number, body: Buffer): Buffer {
-  const h = Buffer.alloc(11);
-  h[0] = type;
-  h.writeUIntBE(body.length, 1, 3);
-  h.writeUIntBE(dts % 2 ** 24, 4, 3); // Timestamp (lower 24 bits)
-  h[7] = Math.floor(dts / 2 ** 24); // TimestampExtended
-  const prev = Buffer.alloc(4);
-  prev.writeUInt32BE(11 + body.length);
-  return Buffer.concat([h, body, prev]);
+  return flvTagBytes({ type, timestamp: dts, body });
 }
 
-const HEADER = Buffer.from('464c5601050000000900000000', 'hex'); // "FLV", v1, audio+video, size 9, PreviousTagSize0
+const HEADER = FLV_HEADER_AV; // "FLV", v1, audio+video, size 9, PreviousTagSize0
 
-test('reads legacy AVC/AAC and Enhanced RTMP hvc1 tags into frames; skips script, end-of-sequence, commands', () => {
+test('reads legacy AVC/AAC and Enhanced RTMP hvc1 tags into frames as RTMP ingest would; skips script, end-of-sequence, commands', () => {
   const file = Buffer.concat([
     HEADER,
     tag(18, 0, Buffer.from('02000a6f6e4d65746144617461', 'hex')), // script data: skipped
@@ -34,11 +28,12 @@ test('reads legacy AVC/AAC and Enhanced RTMP hvc1 tags into frames; skips script
   assert.deepEqual(
     frames.map((f) => [f.track, f.codec, f.dts, f.cts, f.keyframe, f.sequenceHeader, f.dataOffset, Buffer.from(f.payload.subarray(f.dataOffset)).toString('hex')]),
     [
-      ['video', 'h264', 0, 0, true, true, 5, '01640028ff'],
+      // sequence headers and audio are not keyframes (the hub's and RTMP ingest's meaning)
+      ['video', 'h264', 0, 0, false, true, 5, '01640028ff'],
       ['video', 'h264', 0x04010203, -33, false, false, 5, '00000002419a'],
-      ['audio', 'aac', 5, 0, true, true, 2, '1210'],
-      ['audio', 'aac', 28, 0, true, false, 2, 'aabb'],
-      ['video', 'h265', 40, 0, true, true, 5, '01'],
+      ['audio', 'aac', 5, 0, false, true, 2, '1210'],
+      ['audio', 'aac', 28, 0, false, false, 2, 'aabb'],
+      ['video', 'h265', 40, 0, false, true, 5, '01'],
       ['video', 'h265', 41, 5, true, false, 8, '00000003260100'],
       ['video', 'h265', 42, 0, false, false, 5, '00000003020100'],
     ],

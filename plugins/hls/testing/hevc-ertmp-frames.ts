@@ -1,3 +1,4 @@
+import { HEVC_NAL, unescapeRbsp } from 'xlive/media';
 import { TestFrame } from './test-frame.js';
 
 /**
@@ -7,10 +8,7 @@ import { TestFrame } from './test-frame.js';
  * length-prefixed NALUs and no in-band VPS/SPS/PPS/AUD. For tests.
  */
 
-const VPS = 32;
-const SPS = 33;
-const PPS = 34;
-const AUD = 35;
+const { VPS, SPS, PPS, AUD } = HEVC_NAL;
 const PREFIX_SEI = 39;
 
 function nalType(n: Uint8Array): number {
@@ -55,21 +53,6 @@ export function hevcAccessUnits(nalus: readonly Uint8Array[]): Uint8Array[][] {
   }
   if (cur.length) aus.push(cur);
   return aus;
-}
-
-/** Removes emulation prevention bytes (00 00 03 → 00 00) (H.265 §7.4.2). */
-function unescapeRbsp(n: Uint8Array): Uint8Array {
-  const out: number[] = [];
-  let zeros = 0;
-  for (const b of n) {
-    if (zeros >= 2 && b === 3) {
-      zeros = 0;
-      continue;
-    }
-    zeros = b === 0 ? zeros + 1 : 0;
-    out.push(b);
-  }
-  return Uint8Array.from(out);
 }
 
 /** An HEVCDecoderConfigurationRecord with VPS/SPS/PPS arrays; profile fields copied from the SPS. */
@@ -128,7 +111,7 @@ export function hevcFramesFromAnnexB(es: Uint8Array, fps: number): TestFrame[] {
   const seqPayload = Buffer.concat([Buffer.of(0x80 | (1 << 4) | 0), fourcc, hvcc]);
   const frames = [new TestFrame({ track: 'video', codec: 'h265', dts: 0, keyframe: true, sequenceHeader: true, payload: seqPayload, dataOffset: 5 })];
   aus.forEach((au, i) => {
-    const keep = au.filter((n) => ![VPS, SPS, PPS, AUD].includes(nalType(n)));
+    const keep = au.filter((n) => !([VPS, SPS, PPS, AUD] as number[]).includes(nalType(n)));
     const key = au.some((n) => nalType(n) >= 16 && nalType(n) <= 23);
     // IsExHeader 1 | VideoFrameType (1 key, 2 inter) | VideoPacketType 1 (CodedFrames) | FourCC | SI24 cts 0
     const header = Buffer.concat([Buffer.of(0x80 | ((key ? 1 : 2) << 4) | 1), fourcc, Buffer.of(0, 0, 0)]);

@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { flvTagBody, readFlv, type FlvTag } from 'xlive/media';
 import type { FrameInit, Publisher } from 'xlive/sdk';
-import { readFlv, tagToFrameInit } from './flv-file-reader.js';
 
 const run = promisify(execFile);
 
@@ -33,12 +33,19 @@ export async function makeFlvFixture(seconds = 3): Promise<FlvFixture> {
     const frames: FrameInit[] = [];
     for (const tag of flv.tags) {
       if (tag.type === 18) metadata.push(tag.body);
-      else frames.push(tagToFrameInit(tag));
+      else frames.push(tagFrame(tag));
     }
     return { bytes, metadata, frames };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** An audio/video tag as the FrameInit RTMP ingest would publish for it (throws for a tag ingest would drop). */
+export function tagFrame(tag: FlvTag): FrameInit {
+  const body = flvTagBody(tag);
+  if ('skip' in body) throw new Error(`flv tag at byte ${tag.offset} is not a frame: ${body.skip}`);
+  return body.frame;
 }
 
 /** Start a publish the way an ingest protocol would: metadata, media info, then sequence headers. */

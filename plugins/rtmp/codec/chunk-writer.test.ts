@@ -5,7 +5,7 @@ import { SeededRandom } from '../../../test/helpers/seeded-random.js';
 
 const { encodeChunks, frameChunks, chunksLength, isMetadataFrame } = await import('./chunk-writer.js');
 const { ChunkReader } = await import('./chunk-reader.js');
-const { encodeAmf0, EcmaArray } = await import('./amf0.js');
+const { encodeAmf0, EcmaArray } = await import('xlive/media');
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 
 const { ParseError } = await import('xlive/sdk');
 const { parseCommand, parseData, metadataFrom } = await import('./command.js');
-const { encodeAmf0, decodeAmf0, EcmaArray } = await import('./amf0.js');
+const { encodeAmf0, decodeAmf0, EcmaArray } = await import('xlive/media');
 const M = await import('./messages.js');
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');

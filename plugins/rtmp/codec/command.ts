@@ -1,5 +1,5 @@
 import { ParseError } from 'xlive/sdk';
-import { EcmaArray, decodeAmf0Partial, encodeAmf0 } from './amf0.js';
+import { EcmaArray, decodeAmf0Partial, encodeAmf0 } from 'xlive/media';
 
 /**
  * Incoming command and data messages (RTMP 1.0 spec 7.1.1, 7.2). AMF0 messages (types 20/18) are

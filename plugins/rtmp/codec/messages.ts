@@ -1,4 +1,4 @@
-import { encodeAmf0 } from './amf0.js';
+import { encodeAmf0 } from 'xlive/media';
 import { Csid, MessageType, type OutgoingMessage } from './chunk-writer.js';
 
 /**

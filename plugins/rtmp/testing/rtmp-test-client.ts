@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { decodeAmf0 } from '../codec/amf0.js';
+import { decodeAmf0 } from 'xlive/media';
 import { ChunkReader, type RtmpMessage } from '../codec/chunk-reader.js';
 import { encodeChunks, MessageType, type OutgoingMessage } from '../codec/chunk-writer.js';
 import { ClientHandshake } from '../codec/handshake.js';

@@ -1,4 +1,4 @@
-import type { ByteCursor } from './byte-cursor.js';
+import type { ByteCursor } from '../bytes/byte-cursor.js';
 
 /** Bounds for decoding AMF from untrusted peers. */
 export interface AmfLimits {
@@ -33,6 +33,16 @@ export class AmfContext {
 
   leave(): void {
     this.depth--;
+  }
+
+  /** Runs `fn` one nesting level deeper; throws ParseError past `maxDepth`. */
+  nested<T>(cur: ByteCursor, fn: () => T): T {
+    this.enter(cur);
+    try {
+      return fn();
+    } finally {
+      this.leave();
+    }
   }
 }
 

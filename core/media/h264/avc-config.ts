@@ -1,4 +1,4 @@
-import { ByteCursor } from './byte-cursor.js';
+import { ByteCursor } from '../bytes/byte-cursor.js';
 
 /** The parts of an AVCDecoderConfigurationRecord (ISO/IEC 14496-15 §5.3.3.1) a remuxer needs. */
 export interface AvcConfig {
@@ -13,17 +13,22 @@ export interface AvcConfig {
   pps: Uint8Array[];
 }
 
-/** Parses an AVCDecoderConfigurationRecord; throws ParseError on malformed input. */
-export function parseAvcConfig(data: Uint8Array, baseOffset = 0): AvcConfig {
-  const c = new ByteCursor(data, 'AVCDecoderConfigurationRecord', baseOffset);
+/**
+ * Parses an AVCDecoderConfigurationRecord: version u8, profile u8, compatibility u8, level u8,
+ * 6 reserved bits + lengthSizeMinusOne(2), 3 reserved bits + numOfSPS(5), each SPS as u16 length +
+ * NAL unit, numOfPPS u8, each PPS likewise. Throws ParseError (offset `base` + position) on
+ * malformed input; parameter sets are views into `data`.
+ */
+export function parseAvcConfig(data: Uint8Array, base = 0): AvcConfig {
+  const c = new ByteCursor(data, base, 'AVCDecoderConfigurationRecord');
   const version = c.u8('configurationVersion');
-  if (version !== 1) c.fail(`configurationVersion ${version}, expected 1`, baseOffset);
+  if (version !== 1) c.fail(`configurationVersion ${version}, expected 1`, 0);
   const profileIdc = c.u8('AVCProfileIndication');
   const profileCompatibility = c.u8('profile_compatibility');
   const levelIdc = c.u8('AVCLevelIndication');
   // reserved '111111'b (6) + lengthSizeMinusOne (2)
   const lengthSize = (c.u8('lengthSizeMinusOne') & 0x03) + 1;
-  if (lengthSize === 3) c.fail('lengthSizeMinusOne 2 (3-byte NALU lengths) is not allowed', c.offset() - 1);
+  if (lengthSize === 3) c.fail('lengthSizeMinusOne 2 (3-byte NALU lengths) is not allowed', c.pos - 1);
   // reserved '111'b (3) + numOfSequenceParameterSets (5)
   const numSps = c.u8('numOfSequenceParameterSets') & 0x1f;
   const sps: Uint8Array[] = [];
@@ -37,7 +42,7 @@ export function parseAvcConfig(data: Uint8Array, baseOffset = 0): AvcConfig {
 
 function readNalu(c: ByteCursor, field: string): Uint8Array {
   const len = c.u16(`${field} length`);
-  if (len === 0) c.fail(`${field} is empty`, c.offset() - 2);
+  if (len === 0) c.fail(`${field} is empty`, c.pos - 2);
   return c.bytes(len, field);
 }
 

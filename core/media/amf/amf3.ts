@@ -1,4 +1,4 @@
-import { ByteCursor } from './byte-cursor.js';
+import { ByteCursor } from '../bytes/byte-cursor.js';
 import { AmfContext, setAmfProperty } from './amf-context.js';
 
 /**
@@ -132,12 +132,7 @@ class Amf3Decoder {
   }
 
   private nested<T>(fn: () => T): T {
-    this.ctx.enter(this.cur);
-    try {
-      return fn();
-    } finally {
-      this.ctx.leave();
-    }
+    return this.ctx.nested(this.cur, fn);
   }
 
   /** U29O-ref then a value built from the length/count; references come from the object table. */

@@ -1,21 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { FrameInit } from 'xlive/sdk';
 import { SeededRandom } from '../../../test/helpers/seeded-random.js';
-
-const { ParseError } = await import('xlive/sdk');
-const { parseVideoBody, parseAudioBody } = await import('./flv-body.js');
-const { mediaInfoOf } = await import('./media-info.js');
+import { ParseError } from '../errors.js';
+import type { FrameInit } from '../frame-init.js';
+import { parseFlvAudioBody as parseAudioBody, parseFlvVideoBody as parseVideoBody, parseFlvScriptBody, type FlvBody } from './flv-tag-body.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const fourcc = (s: string) => Buffer.from(s, 'latin1').toString('hex');
 
-/** Real x264 parameter sets (1920x1080 High, cropped from 1088 lines), as an AVCDecoderConfigurationRecord. */
-const SPS_1080 = '67640028acd940780227e5c044000003000400000300f03c60c658';
-const PPS = '68ebe3cb22c0';
-const AVCC_1080 = `01 64 00 28 ff e1 ${(SPS_1080.length / 2).toString(16).padStart(4, '0')} ${SPS_1080} 01 ${(PPS.length / 2).toString(16).padStart(4, '0')} ${PPS}`;
+const AVCC = '01 64 00 28 ff e1 0004 67640028 01 0002 68eb';
 
-function frameOf(result: ReturnType<typeof parseVideoBody>): FrameInit {
+function frameOf(result: FlvBody): FrameInit {
   assert.ok('frame' in result, `expected a frame, got ${JSON.stringify(result)}`);
   return result.frame;
 }
@@ -23,16 +18,18 @@ const pick = (f: FrameInit) => ({ codec: f.codec, key: f.keyframe ?? false, seq:
 
 describe('flv video bodies (FLV 10.1 E.4.3, legacy)', () => {
   it('reads an AVC sequence header', () => {
-    const f = frameOf(parseVideoBody(hex('17 00 000000' + AVCC_1080), 100));
-    assert.deepEqual(pick(f), { codec: 'h264', key: false, seq: true, cts: 0, off: 5 });
-    assert.equal(f.dts, 100);
-    assert.deepEqual(mediaInfoOf(f), { video: { codec: 'h264', width: 1920, height: 1080, profile: 'High' } });
+    const body = parseVideoBody(hex('17 00 000000' + AVCC), 100);
+    assert.deepEqual(pick(frameOf(body)), { codec: 'h264', key: false, seq: true, cts: 0, off: 5 });
+    assert.equal(frameOf(body).dts, 100);
+    assert.ok('packet' in body && body.packet === 'sequence-start');
   });
 
   it('reads AVC NALU frames with signed composition time', () => {
     assert.deepEqual(pick(frameOf(parseVideoBody(hex('17 01 ffffc0 00000001 65'), 0))), { codec: 'h264', key: true, seq: false, cts: -64, off: 5 });
     assert.deepEqual(pick(frameOf(parseVideoBody(hex('27 01 000021 00000001 41'), 0))), { codec: 'h264', key: false, seq: false, cts: 33, off: 5 });
-    assert.deepEqual(pick(frameOf(parseVideoBody(hex('17 02 000000'), 0))), { codec: 'h264', key: false, seq: false, cts: 0, off: 5 });
+    const end = parseVideoBody(hex('17 02 000000'), 0);
+    assert.deepEqual(pick(frameOf(end)), { codec: 'h264', key: false, seq: false, cts: 0, off: 5 });
+    assert.ok('packet' in end && end.packet === 'sequence-end');
   });
 
   it('reads codec id 12 as HEVC and passes other codecs through', () => {
@@ -52,7 +49,6 @@ describe('flv video bodies (Enhanced RTMP)', () => {
   it('reads hvc1 SequenceStart, CodedFrames (with cts) and CodedFramesX (cts 0)', () => {
     const seq = frameOf(parseVideoBody(hex('90' + fourcc('hvc1') + '01 02 03'), 0));
     assert.deepEqual(pick(seq), { codec: 'h265', key: false, seq: true, cts: 0, off: 5 });
-    assert.deepEqual(mediaInfoOf(seq), { video: { codec: 'h265' } });
     assert.deepEqual(pick(frameOf(parseVideoBody(hex('91' + fourcc('hvc1') + '000010 00000002 2601'), 0))), { codec: 'h265', key: true, seq: false, cts: 16, off: 8 });
     assert.deepEqual(pick(frameOf(parseVideoBody(hex('a3' + fourcc('hvc1') + '00000002 0201'), 0))), { codec: 'h265', key: false, seq: false, cts: 0, off: 5 });
     assert.deepEqual(pick(frameOf(parseVideoBody(hex('92' + fourcc('hvc1')), 0))), { codec: 'h265', key: false, seq: false, cts: 0, off: 5 });
@@ -84,16 +80,21 @@ describe('flv audio bodies', () => {
     const seq = parseAudioBody(hex('af 00 1190 56e500'), 0);
     assert.ok('frame' in seq);
     assert.deepEqual([seq.frame.codec, seq.frame.sequenceHeader, seq.frame.dataOffset], ['aac', true, 2]);
-    assert.deepEqual(mediaInfoOf(seq.frame), { audio: { codec: 'aac', sampleRate: 48000, channels: 2 } });
+    assert.equal(seq.packet, 'sequence-start');
     const raw = parseAudioBody(hex('af 01 2100'), 0);
     assert.ok('frame' in raw && raw.frame.sequenceHeader === false);
   });
 
-  it('reads MP3 and its rate and channels from the legacy header', () => {
+  it('reads MP3 as a raw packet after the one-byte legacy header', () => {
     const r = parseAudioBody(hex('2f fffb'), 0);
     assert.ok('frame' in r);
-    assert.deepEqual([r.frame.codec, r.frame.dataOffset], ['mp3', 1]);
-    assert.deepEqual(mediaInfoOf(r.frame), { audio: { codec: 'mp3', sampleRate: 44100, channels: 2 } });
+    assert.deepEqual([r.frame.codec, r.frame.dataOffset, r.packet], ['mp3', 1, 'raw']);
+  });
+
+  it('reads script data as a data frame', () => {
+    const r = parseFlvScriptBody(hex('02 000a 6f6e4d65746144617461'), 7);
+    assert.ok('frame' in r);
+    assert.deepEqual([r.frame.track, r.frame.codec, r.frame.dts, r.packet], ['data', 'amf0', 7, 'script']);
   });
 
   it('reads Enhanced RTMP audio (ExHeader FourCC)', () => {
@@ -114,10 +115,7 @@ describe('flv audio bodies', () => {
       for (const parse of [parseVideoBody, parseAudioBody]) {
         try {
           const r = parse(b, 0);
-          if ('frame' in r) {
-            assert.ok(r.frame.dataOffset! <= b.length);
-            mediaInfoOf(r.frame);
-          }
+          if ('frame' in r) assert.ok(r.frame.dataOffset! <= b.length && r.frame.payload === b);
         } catch (err) {
           if (!(err instanceof ParseError)) throw err;
         }

@@ -1,6 +1,6 @@
-import { ParseError, type VideoInfo } from 'xlive/sdk';
-import { BitReader, unescapeRbsp } from './bit-reader.js';
-import { ByteCursor } from './byte-cursor.js';
+import { BitReader } from '../bytes/bit-reader.js';
+import { ParseError } from '../errors.js';
+import { unescapeRbsp } from './rbsp.js';
 
 /** The parts of an H.264 sequence parameter set xlive shows. */
 export interface SpsInfo {
@@ -44,9 +44,13 @@ function skipScalingList(r: BitReader, size: number): void {
   }
 }
 
-/** Parse an SPS NAL unit (with its 1-byte NAL header) for profile, level and cropped size. */
-export function parseSps(nal: Uint8Array): SpsInfo {
-  const r = new BitReader(unescapeRbsp(nal));
+/**
+ * Parse an SPS NAL unit (with its 1-byte NAL header) for profile, level and cropped size (H.264
+ * 7.3.2.1.1). `base` is the NAL's offset in the caller's buffer, for errors (which, after
+ * emulation-prevention bytes, point near the field, not exactly at it).
+ */
+export function parseSps(nal: Uint8Array, base = 0): SpsInfo {
+  const r = new BitReader(unescapeRbsp(nal), base);
   r.u(8, 'nal header');
   const profileIdc = r.u(8, 'profile_idc');
   const constraints = r.u(8, 'constraint flags');
@@ -76,7 +80,7 @@ export function parseSps(nal: Uint8Array): SpsInfo {
     r.se('offset_for_non_ref_pic');
     r.se('offset_for_top_to_bottom_field');
     const n = r.ue('num_ref_frames_in_pic_order_cnt_cycle');
-    if (n > 255) throw new ParseError(`num_ref_frames_in_pic_order_cnt_cycle ${n} > 255`, 0);
+    if (n > 255) throw new ParseError(`num_ref_frames_in_pic_order_cnt_cycle ${n} > 255`, r.byteOffset());
     for (let i = 0; i < n; i++) r.se('offset_for_ref_frame');
   }
   r.ue('max_num_ref_frames');
@@ -99,32 +103,7 @@ export function parseSps(nal: Uint8Array): SpsInfo {
   const width = widthMbs * 16 - (crop[0]! + crop[1]!) * cropUnitX;
   const height = (2 - frameMbsOnly) * heightMapUnits * 16 - (crop[2]! + crop[3]!) * cropUnitY;
   if (width <= 0 || height <= 0 || width > 16384 || height > 16384) {
-    throw new ParseError(`sps picture size ${width}x${height} out of range`, 0);
+    throw new ParseError(`sps picture size ${width}x${height} out of range`, base);
   }
   return { profileIdc, constraints, levelIdc, width, height };
-}
-
-/**
- * AVCDecoderConfigurationRecord (ISO/IEC 14496-15 5.3.3.1): version u8, profile u8, compatibility
- * u8, level u8, 6 reserved bits + lengthSizeMinusOne(2), 3 reserved bits + numOfSPS(5), then each
- * SPS as u16 length + NAL unit. Returns the first SPS's facts as VideoInfo.
- */
-export function parseAvcConfig(record: Uint8Array): VideoInfo {
-  const cur = new ByteCursor(record);
-  const version = cur.u8('configurationVersion');
-  if (version !== 1) cur.fail(`avc configurationVersion ${version} is not 1`, 0);
-  const profile = cur.u8('AVCProfileIndication');
-  cur.u8('profile_compatibility');
-  cur.u8('AVCLevelIndication');
-  cur.u8('lengthSizeMinusOne');
-  const numSps = cur.u8('numOfSequenceParameterSets') & 0x1f;
-  if (numSps === 0) return { codec: 'h264', profile: avcProfileName(profile) };
-  const sps = cur.bytes(cur.u16('sequenceParameterSetLength'), 'sequenceParameterSetNALUnit');
-  const info = parseSps(sps);
-  return {
-    codec: 'h264',
-    width: info.width,
-    height: info.height,
-    profile: avcProfileName(info.profileIdc, info.constraints),
-  };
 }

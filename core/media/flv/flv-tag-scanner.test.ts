@@ -1,37 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ParseError } from '../../core/errors/xlive-error.js';
-import { parseClip } from './flv-file.js';
+import { flvBytes, SAMPLE_FLV } from '../../../test/helpers/flv-bytes.js';
+import { ParseError } from '../errors.js';
 import { FlvTagScanner, type FlvTagInfo } from './flv-tag-scanner.js';
 
-/** FLV bytes per FLV 10.1 Annex E: header (E.2), PreviousTagSize0, then tag + PreviousTagSize (E.3). */
-export function flvBytes(tags: Array<{ type: number; timestamp: number; body: number[] }>): Buffer {
-  const parts: Buffer[] = [
-    Buffer.from([0x46, 0x4c, 0x56, 0x01, 0x05, 0, 0, 0, 9]), // 'FLV', version 1, audio+video, DataOffset 9
-    Buffer.from([0, 0, 0, 0]), // PreviousTagSize0
-  ];
-  for (const t of tags) {
-    const h = Buffer.alloc(11);
-    h[0] = t.type; // TagType
-    h.writeUIntBE(t.body.length, 1, 3); // DataSize
-    h.writeUIntBE(t.timestamp % 0x1000000, 4, 3); // Timestamp (lower 24 bits)
-    h[7] = Math.floor(t.timestamp / 0x1000000); // TimestampExtended (upper 8 bits)
-    const prev = Buffer.alloc(4);
-    prev.writeUInt32BE(11 + t.body.length, 0); // PreviousTagSize
-    parts.push(h, Buffer.from(t.body), prev);
-  }
-  return Buffer.concat(parts);
-}
+const FIXTURE = SAMPLE_FLV;
 
-const FIXTURE = flvBytes([
-  { type: 18, timestamp: 0, body: [0x02, 0x00, 0x0a, ...Buffer.from('onMetaData'), 0x05] },
-  { type: 9, timestamp: 0, body: [0x17, 0x00, 0, 0, 0, 1, 0x64] }, // AVC sequence header
-  { type: 8, timestamp: 0, body: [0xaf, 0x00, 0x11, 0x90] }, // AAC AudioSpecificConfig
-  { type: 9, timestamp: 0, body: [0x17, 0x01, 0, 0, 0x43, 0xaa, 0xbb] }, // AVC keyframe NALU
-  { type: 8, timestamp: 21, body: [0xaf, 0x01, 0x21] },
-  { type: 9, timestamp: 33, body: [0x27, 0x01, 0, 0, 0x10, 0xcc] }, // inter frame
-  { type: 9, timestamp: 0x01000005, body: [0x27] }, // one-byte body, extended timestamp
-]);
 
 const EXPECTED: FlvTagInfo[] = [
   { type: 18, timestamp: 0, size: 14, keyframe: false, sequenceHeader: false },
@@ -108,19 +82,3 @@ describe('FlvTagScanner', () => {
   });
 });
 
-describe('parseClip', () => {
-  it('reads tags, flags configs and keyframes, and computes the loop duration', () => {
-    const clip = parseClip(FIXTURE.subarray(0, FIXTURE.length - 16)); // without the extended-timestamp tag
-    assert.equal(clip.tags.length, 6);
-    assert.deepEqual(
-      clip.tags.map((t) => [t.type, t.config, t.keyframe]),
-      [[18, true, false], [9, true, false], [8, true, false], [9, false, true], [8, false, false], [9, false, false]],
-    );
-    assert.equal(clip.durationMs, 66); // last video frame 33 + one 33 ms interval
-    assert.deepEqual([...clip.tags[3]!.body], [0x17, 0x01, 0, 0, 0x43, 0xaa, 0xbb]);
-  });
-
-  it('rejects a file that is not FLV', () => {
-    assert.throws(() => parseClip(Buffer.from('not an flv file at all')), ParseError);
-  });
-});

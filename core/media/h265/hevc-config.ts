@@ -1,4 +1,4 @@
-import { ByteCursor } from './byte-cursor.js';
+import { ByteCursor } from '../bytes/byte-cursor.js';
 
 /** HEVC NAL unit types used by the remuxer (ITU-T H.265 Table 7-1). */
 export const HEVC_NAL = {
@@ -26,11 +26,14 @@ export interface HevcConfig {
   other: Uint8Array[];
 }
 
-/** Parses an HEVCDecoderConfigurationRecord; throws ParseError on malformed input. */
-export function parseHevcConfig(data: Uint8Array, baseOffset = 0): HevcConfig {
-  const c = new ByteCursor(data, 'HEVCDecoderConfigurationRecord', baseOffset);
+/**
+ * Parses an HEVCDecoderConfigurationRecord; throws ParseError (offset `base` + position) on malformed
+ * input. Parameter sets are views into `data`.
+ */
+export function parseHevcConfig(data: Uint8Array, base = 0): HevcConfig {
+  const c = new ByteCursor(data, base, 'HEVCDecoderConfigurationRecord');
   const version = c.u8('configurationVersion');
-  if (version !== 1) c.fail(`configurationVersion ${version}, expected 1`, baseOffset);
+  if (version !== 1) c.fail(`configurationVersion ${version}, expected 1`, 0);
   // general_profile_space (2) general_tier_flag (1) general_profile_idc (5)
   const b1 = c.u8('general_profile_idc');
   // general_profile_compatibility_flags (32) + general_constraint_indicator_flags (48)
@@ -41,7 +44,7 @@ export function parseHevcConfig(data: Uint8Array, baseOffset = 0): HevcConfig {
   c.skip(8, 'segmentation/format/frame rate fields');
   // constantFrameRate (2) numTemporalLayers (3) temporalIdNested (1) lengthSizeMinusOne (2)
   const lengthSize = (c.u8('lengthSizeMinusOne') & 0x03) + 1;
-  if (lengthSize === 3) c.fail('lengthSizeMinusOne 2 (3-byte NALU lengths) is not allowed', c.offset() - 1);
+  if (lengthSize === 3) c.fail('lengthSizeMinusOne 2 (3-byte NALU lengths) is not allowed', c.pos - 1);
   const numArrays = c.u8('numOfArrays');
   const cfg: HevcConfig = {
     generalProfileSpace: b1 >> 6,
@@ -62,7 +65,7 @@ export function parseHevcConfig(data: Uint8Array, baseOffset = 0): HevcConfig {
       nalType === HEVC_NAL.VPS ? cfg.vps : nalType === HEVC_NAL.SPS ? cfg.sps : nalType === HEVC_NAL.PPS ? cfg.pps : cfg.other;
     for (let i = 0; i < numNalus; i++) {
       const len = c.u16(`array[${a}] nalUnitLength[${i}]`);
-      if (len < 2) c.fail(`array[${a}] nalUnit[${i}] has length ${len}, shorter than a NAL header`, c.offset() - 2);
+      if (len < 2) c.fail(`array[${a}] nalUnit[${i}] has length ${len}, shorter than a NAL header`, c.pos - 2);
       list.push(c.bytes(len, `array[${a}] nalUnit[${i}]`));
     }
   }

@@ -1,13 +1,22 @@
-import type { AudioCodec, FrameInit, VideoCodec } from 'xlive/sdk';
-import { ByteCursor } from './byte-cursor.js';
+import { ByteCursor } from '../bytes/byte-cursor.js';
+import type { AudioCodec, FrameInit, VideoCodec } from '../frame-init.js';
 
 /**
- * RTMP audio/video message payloads are FLV tag bodies (FLV 10.1 spec annex E.4.2/E.4.3).
- * This maps one to an SDK FrameInit without copying: legacy AVC/HEVC(12)/AAC/MP3, and Enhanced
+ * FLV tag bodies (FLV 10.1 spec annex E.4.2/E.4.3), which are also RTMP audio/video message
+ * payloads. One maps to a FrameInit without copying: legacy AVC/HEVC(12)/AAC/MP3, and Enhanced
  * RTMP (veovera E-RTMP v1/v2) FourCC video and audio. `dataOffset` is where the codec bytes
- * (config record, NALUs, raw AAC, OBUs) start. Frames with nothing to publish give `skip`.
+ * (config record, NALUs, raw AAC, OBUs) start; `packet` says what the body carries. Bodies with
+ * nothing to publish (command frames, multitrack, unknown packet types) give `skip` with the reason.
+ * Truncated headers throw ParseError with the offset in the body.
  */
-export type BodyResult = { frame: FrameInit } | { skip: string };
+export type FlvBody = { frame: FrameInit; packet: FlvPacket } | { skip: string };
+
+/**
+ * What a body carries: a codec configuration, coded media, the end of a sequence, E-RTMP
+ * metadata, (codecs without packet types: MP3, legacy non-AVC video) the raw payload, or script
+ * data (AMF0, e.g. onMetaData).
+ */
+export type FlvPacket = 'sequence-start' | 'coded' | 'sequence-end' | 'metadata' | 'raw' | 'script';
 
 /** Enhanced RTMP VideoPacketType / AudioPacketType values. */
 const PacketType = {
@@ -52,7 +61,8 @@ function skipModEx(cur: ByteCursor, modEx: number): number {
   return type;
 }
 
-export function parseVideoBody(payload: Uint8Array, dts: number): BodyResult {
+/** A video tag body (TagType 9) at decode time `dts` (ms). */
+export function parseFlvVideoBody(payload: Uint8Array, dts: number): FlvBody {
   if (payload.length === 0) return { skip: 'empty video message' };
   const cur = new ByteCursor(payload);
   const b0 = cur.u8('video tag header');
@@ -71,10 +81,11 @@ export function parseVideoBody(payload: Uint8Array, dts: number): BodyResult {
   if (packetType === PacketType.CodedFrames && (codec === 'h264' || codec === 'h265')) cts = cur.s24('composition time');
   if (packetType > PacketType.Mpeg2TsSequenceStart) return { skip: `unknown video packet type ${packetType}` };
   if (packetType === PacketType.Metadata) {
-    return { frame: { track: 'video', codec, dts, payload, dataOffset: cur.pos, keyframe: false, sequenceHeader: false } };
+    return { frame: { track: 'video', codec, dts, payload, dataOffset: cur.pos, keyframe: false, sequenceHeader: false }, packet: 'metadata' };
   }
   const sequenceHeader = packetType === PacketType.SequenceStart || packetType === PacketType.Mpeg2TsSequenceStart;
   return {
+    packet: sequenceHeader ? 'sequence-start' : packetType === PacketType.SequenceEnd ? 'sequence-end' : 'coded',
     frame: {
       track: 'video',
       codec,
@@ -88,12 +99,12 @@ export function parseVideoBody(payload: Uint8Array, dts: number): BodyResult {
   };
 }
 
-function legacyVideo(cur: ByteCursor, b0: number, payload: Uint8Array, dts: number): BodyResult {
+function legacyVideo(cur: ByteCursor, b0: number, payload: Uint8Array, dts: number): FlvBody {
   const frameType = b0 >> 4;
   const codecId = b0 & 0x0f;
   if (frameType === COMMAND_FRAME) return { skip: 'video command frame' };
   if (codecId !== CODEC_AVC && codecId !== CODEC_HEVC_LEGACY) {
-    return { frame: { track: 'video', codec: 'unknown-video', dts, keyframe: frameType === KEY_FRAME, payload, dataOffset: 1 } };
+    return { frame: { track: 'video', codec: 'unknown-video', dts, keyframe: frameType === KEY_FRAME, payload, dataOffset: 1 }, packet: 'raw' };
   }
   // AVCVIDEOPACKET: AVCPacketType u8 (0 sequence header, 1 NALU, 2 end of sequence), CompositionTime SI24.
   const packetType = cur.u8('avc packet type');
@@ -101,6 +112,7 @@ function legacyVideo(cur: ByteCursor, b0: number, payload: Uint8Array, dts: numb
   if (packetType > 2) cur.fail(`unknown avc packet type ${packetType}`, 1);
   const sequenceHeader = packetType === 0;
   return {
+    packet: sequenceHeader ? 'sequence-start' : packetType === 1 ? 'coded' : 'sequence-end',
     frame: {
       track: 'video',
       codec: codecId === CODEC_AVC ? 'h264' : 'h265',
@@ -114,7 +126,8 @@ function legacyVideo(cur: ByteCursor, b0: number, payload: Uint8Array, dts: numb
   };
 }
 
-export function parseAudioBody(payload: Uint8Array, dts: number): BodyResult {
+/** An audio tag body (TagType 8) at decode time `dts` (ms). */
+export function parseFlvAudioBody(payload: Uint8Array, dts: number): FlvBody {
   if (payload.length === 0) return { skip: 'empty audio message' };
   const cur = new ByteCursor(payload);
   const b0 = cur.u8('audio tag header');
@@ -124,14 +137,15 @@ export function parseAudioBody(payload: Uint8Array, dts: number): BodyResult {
     // AACAUDIODATA: AACPacketType u8 (0 AudioSpecificConfig, 1 raw frame).
     const packetType = cur.u8('aac packet type');
     if (packetType > 1) cur.fail(`unknown aac packet type ${packetType}`, 1);
-    return { frame: { track: 'audio', codec: 'aac', dts, sequenceHeader: packetType === 0, payload, dataOffset: 2 } };
+    const sequenceHeader = packetType === 0;
+    return { frame: { track: 'audio', codec: 'aac', dts, sequenceHeader, payload, dataOffset: 2 }, packet: sequenceHeader ? 'sequence-start' : 'coded' };
   }
   const codec: AudioCodec = format === SOUND_MP3 || format === SOUND_MP3_8K ? 'mp3' : 'unknown-audio';
-  return { frame: { track: 'audio', codec, dts, payload, dataOffset: 1 } };
+  return { frame: { track: 'audio', codec, dts, payload, dataOffset: 1 }, packet: 'raw' };
 }
 
 /** ExAudioTagHeader (E-RTMP v2): SoundFormat 9, AudioPacketType(4) [ModEx…] FourCC(4). */
-function enhancedAudio(cur: ByteCursor, b0: number, payload: Uint8Array, dts: number): BodyResult {
+function enhancedAudio(cur: ByteCursor, b0: number, payload: Uint8Array, dts: number): FlvBody {
   let packetType = b0 & 0x0f;
   if (packetType === AudioPacketType.ModEx) packetType = skipModEx(cur, AudioPacketType.ModEx);
   if (packetType === AudioPacketType.Multitrack) return { skip: 'multitrack audio is not supported' };
@@ -139,7 +153,14 @@ function enhancedAudio(cur: ByteCursor, b0: number, payload: Uint8Array, dts: nu
   const codec = AUDIO_FOURCC[fourcc] ?? 'unknown-audio';
   if (packetType === AudioPacketType.MultichannelConfig) return { skip: 'audio multichannel config' };
   if (packetType > AudioPacketType.SequenceEnd) return { skip: `unknown audio packet type ${packetType}` };
+  const sequenceHeader = packetType === AudioPacketType.SequenceStart;
   return {
-    frame: { track: 'audio', codec, dts, sequenceHeader: packetType === AudioPacketType.SequenceStart, payload, dataOffset: cur.pos },
+    frame: { track: 'audio', codec, dts, sequenceHeader, payload, dataOffset: cur.pos },
+    packet: sequenceHeader ? 'sequence-start' : packetType === AudioPacketType.SequenceEnd ? 'sequence-end' : 'coded',
   };
+}
+
+/** A script data tag body (TagType 18: AMF0 values such as onMetaData) as a data frame. */
+export function parseFlvScriptBody(payload: Uint8Array, dts: number): FlvBody {
+  return { frame: { track: 'data', codec: 'amf0', dts, payload, dataOffset: 0 }, packet: 'script' };
 }

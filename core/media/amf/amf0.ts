@@ -1,5 +1,5 @@
-import { ParseError } from 'xlive/sdk';
-import { ByteCursor } from './byte-cursor.js';
+import { ParseError } from '../errors.js';
+import { ByteCursor } from '../bytes/byte-cursor.js';
 import { AmfContext, setAmfProperty, type AmfLimits } from './amf-context.js';
 import { decodeAmf3Value } from './amf3.js';
 
@@ -135,12 +135,7 @@ class Amf0Decoder {
   }
 
   private nested<T>(fn: () => T): T {
-    this.ctx.enter(this.cur);
-    try {
-      return fn();
-    } finally {
-      this.ctx.leave();
-    }
+    return this.ctx.nested(this.cur, fn);
   }
 
   /**

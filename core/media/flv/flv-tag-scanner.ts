@@ -1,8 +1,8 @@
-import { ParseError } from '../../core/errors/xlive-error.js';
+import { ParseError } from '../errors.js';
 import { videoTagKind } from './video-tag-kind.js';
 
 /**
- * An incremental FLV stream scanner for bench viewers: it reads tag headers (and the first two
+ * An incremental FLV stream scanner (bench viewers, tests of live FLV output): it reads tag headers (and the first two
  * bytes of video bodies) and skips payloads without copying or buffering them. It holds at most
  * 13 bytes between pushes. References: FLV 10.1 Annex E.2 (header), E.3 (PreviousTagSize), E.4.1
  * (FLVTAG header).

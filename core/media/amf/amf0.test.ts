@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SeededRandom } from '../../../test/helpers/seeded-random.js';
 
-const { ParseError } = await import('xlive/sdk');
+const { ParseError } = await import('../errors.js');
 const { decodeAmf0, decodeAmf0Partial, encodeAmf0, EcmaArray } = await import('./amf0.js');
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
