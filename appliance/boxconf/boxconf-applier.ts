@@ -29,6 +29,8 @@ export interface BoxconfApplierOptions {
   live?: LiveActions;
   log: Logger;
   now?: () => Date;
+  /** Why requests cannot be applied at all here (a tool xlive-provision needs is missing), or undefined. */
+  unavailable?: string;
 }
 
 const WPA_CONF = 'etc/wpa_supplicant/wpa_supplicant-wlan0.conf';
@@ -83,6 +85,7 @@ export class BoxconfApplier {
   }
 
   private async apply(change: BoxChange): Promise<{ settings: BoxconfResult['settings']; message: string }> {
+    if (this.o.unavailable) throw new Error(this.o.unavailable);
     const settings: BoxconfResult['settings'] = {};
     const setup: Record<string, unknown> = {};
     if (change.hostname !== undefined) setup['hostname'] = change.hostname;

@@ -38,7 +38,6 @@ async function main(): Promise<number> {
   mkdirSync(workDir, { recursive: true, mode: 0o700 });
   chmodSync(workDir, 0o700);
   const results = new BoxconfResultFile(resultFileOf(stateDir), process.getuid?.() === 0 ? gid : undefined);
-  if (!existsSync(provision)) log.warn(`${provision} is missing: requests will fail (reinstall the xlive package)`);
 
   const applier = new BoxconfApplier({
     spool: new BoxconfSpool(boxconfSpoolDirOf(config.dataDir)),
@@ -49,9 +48,18 @@ async function main(): Promise<number> {
     run: (cmd, args) => run(cmd, args, { timeoutMs: 60_000, env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' } }),
     ...(root === '/' && { live: systemActions() }),
     log,
+    unavailable: unavailable(provision),
   });
   const done = await applier.runPending();
   return done.some((r) => r.state === 'failed' || r.state === 'refused') ? 1 : 0;
+}
+
+/** xlive-provision needs jq (and wpa_passphrase for Wi-Fi, which it reports itself). */
+function unavailable(provision: string): string | undefined {
+  if (!existsSync(provision)) return `${provision} is missing: reinstall the xlive package`;
+  const path = ['/usr/local/bin', '/usr/bin', '/bin'];
+  if (!path.some((d) => existsSync(join(d, 'jq')))) return 'jq is not installed (apt-get install jq): the helper needs it to read the request';
+  return undefined;
 }
 
 /** After the files changed: avahi announces the new name, wpa_supplicant re-reads its network. */
