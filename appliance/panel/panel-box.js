@@ -1,5 +1,6 @@
 // xlive panel: the box card — restart, backup and restore, update upload, recent logs.
 import { $, api, can, el, showError, upload, withBusy } from './panel-api.js';
+import { enterBoxSettings, leaveBoxSettings } from './panel-boxsettings.js';
 
 const UPDATE_FINAL = new Set(['refused', 'succeeded', 'rolled-back', 'rollback-failed']);
 
@@ -8,6 +9,12 @@ export function enterBox() {
   $('box-card').hidden = !can('system:read');
   $('box-admin').hidden = !can('system:admin');
   if (can('system:read')) loadLogs().catch((err) => showError('box-error', err));
+  enterBoxSettings();
+}
+
+/** Stop what the box card polls (signed out). */
+export function leaveBox() {
+  leaveBoxSettings();
 }
 
 async function loadLogs() {
