@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { call, makeToken, signIn, type Creds } from '../../plugins/auth-local/testing/http-client.js';
 import { PACKAGE_ROOT, startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
+import { securityExposure, syscallGroups, unitSyscallAllowList } from '../helpers/systemd-tools.js';
 import { waitUntil } from '../helpers/wait.js';
 
 const PW = 'box settings password 1';
@@ -23,6 +24,18 @@ const PSK = 'venue wifi secret 42';
 const BOX = '/api/v1/system/box';
 const PROVISION = join(PACKAGE_ROOT, 'scripts', 'image', 'rootfs', 'usr', 'local', 'sbin', 'xlive-provision');
 const HELPER = join(PACKAGE_ROOT, 'dist', 'appliance', 'boxconf', 'boxconf-main.js');
+const UNIT = join(PACKAGE_ROOT, 'systemd', 'xlive-boxconf.service');
+const SECCOMP_EXEC = join(PACKAGE_ROOT, 'test', 'helpers', 'seccomp-exec.py');
+const EPERM = 1;
+
+/** A throwaway root as the image has it (xlive-provision's ROOT). */
+function fakeRoot(root: string): void {
+  mkdirSync(join(root, 'etc'), { recursive: true });
+  mkdirSync(join(root, 'usr/share/zoneinfo/Europe'), { recursive: true });
+  writeFileSync(join(root, 'usr/share/zoneinfo/Europe/Berlin'), 'TZif');
+  writeFileSync(join(root, 'etc/hostname'), 'xlive\n');
+  writeFileSync(join(root, 'etc/hosts'), '127.0.0.1\tlocalhost\n127.0.1.1\txlive\n');
+}
 
 function spooled(app: ApplianceHandle): string[] {
   const dir = join(app.dataDir, 'boxconf', 'incoming');
@@ -106,11 +119,7 @@ describe('box settings on a box with the root helper (its directory), applied by
     mkdirSync(join(work, 'data'));
     mkdirSync(join(work, 'etc'));
     root = join(work, 'root');
-    mkdirSync(join(root, 'etc'), { recursive: true });
-    mkdirSync(join(root, 'usr/share/zoneinfo/Europe'), { recursive: true });
-    writeFileSync(join(root, 'usr/share/zoneinfo/Europe/Berlin'), 'TZif');
-    writeFileSync(join(root, 'etc/hostname'), 'xlive\n');
-    writeFileSync(join(root, 'etc/hosts'), '127.0.0.1\tlocalhost\n127.0.1.1\txlive\n');
+    fakeRoot(root);
     app = await startAppliance({ dataDir: join(work, 'data'), env: { XLIVE_BOX_STATE_DIR: stateDir } });
     admin = await signIn(app.httpUrl, 'admin', PW);
   });
@@ -181,5 +190,51 @@ describe('box settings on a box with the root helper (its directory), applied by
       assert.ok(!text.includes(PSK), 'the Wi-Fi password is nowhere');
     }
     assert.match(JSON.stringify(requested.body), /Venue \\"5G\\"/);
+  });
+});
+
+describe('xlive-boxconf.service: its hardening, and the helper under its own system call filter', () => {
+  let work: string;
+  let allowFile: string;
+  const filtered = (allow: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, prefix: string[] = []) =>
+    spawnSync(prefix[0] ?? 'python3', [...prefix.slice(1), ...(prefix.length ? ['python3'] : []), SECCOMP_EXEC, allow, String(EPERM), '--', cmd, ...args], { encoding: 'utf8', timeout: 60_000, killSignal: 'SIGKILL', env });
+
+  before(() => {
+    work = mkdtempSync(join(tmpdir(), 'xlive-boxconf-unit-'));
+    allowFile = join(work, 'allow');
+    writeFileSync(allowFile, unitSyscallAllowList(readFileSync(UNIT, 'utf8'), syscallGroups()).join('\n'));
+  });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  it('scores an exposure <= 1.5 (systemd-analyze security --offline) while running as root to change /etc', () => {
+    const { exposure, report } = securityExposure(UNIT);
+    assert.ok(exposure <= 1.5, `exposure ${exposure}:\n${report}`);
+  });
+
+  it('the real helper applies hostname, time zone and Wi-Fi on a throwaway root under the unit\'s filter', () => {
+    const root = join(work, 'root');
+    fakeRoot(root);
+    mkdirSync(join(work, 'data', 'boxconf', 'incoming'), { recursive: true });
+    mkdirSync(join(work, 'state'));
+    mkdirSync(join(work, 'etc'));
+    const id = 'b-20261203120000-0000cafe';
+    writeFileSync(join(work, 'data', 'boxconf', 'incoming', `${id}.json`), JSON.stringify({ id, by: 'user:admin', change: { hostname: 'stage-9', timezone: 'Europe/Berlin', wifi: { country: 'DE', ssid: 'Venue', psk: PSK } } }));
+    const env = { PATH: process.env['PATH'], XLIVE_CONFIG_DIR: join(work, 'etc'), XLIVE_DATA_DIR: join(work, 'data'), XLIVE_BOX_STATE_DIR: join(work, 'state'), XLIVE_BOXCONF_ROOT: root, XLIVE_PROVISION: PROVISION };
+    const r = filtered(allowFile, process.execPath, [HELPER], env);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.equal(readFileSync(join(root, 'etc/hostname'), 'utf8'), 'stage-9\n');
+    assert.equal(readlinkSync(join(root, 'etc/localtime')), '/usr/share/zoneinfo/Europe/Berlin');
+    assert.ok(existsSync(join(root, 'etc/wpa_supplicant/wpa_supplicant-wlan0.conf')));
+    assert.match(readFileSync(join(work, 'state', 'last.json'), 'utf8'), /"state":"applied"/);
+  });
+
+  it('sethostname is allowed under its filter (in a private UTS namespace), and refused under xlive.service\'s', () => {
+    const r = filtered(allowFile, 'hostname', ['boxconf-seccomp-probe'], process.env, ['unshare', '--uts', '--']);
+    assert.equal(r.status, 0, r.stderr);
+    const serviceAllow = join(work, 'allow-service');
+    writeFileSync(serviceAllow, unitSyscallAllowList(readFileSync(join(PACKAGE_ROOT, 'systemd', 'xlive.service'), 'utf8'), syscallGroups()).join('\n'));
+    const refused = filtered(serviceAllow, 'hostname', ['boxconf-seccomp-probe'], process.env, ['unshare', '--uts', '--']);
+    assert.notEqual(refused.status, 0, 'the service itself cannot rename the box');
+    assert.match(refused.stderr, /not permitted|must be root/i, 'EPERM from the filter (hostname words it so)');
   });
 });
