@@ -38,6 +38,8 @@ export interface BoxSettingsServiceOptions {
 /** Facts this recent are reused: a burst of requests spawns timedatectl/iw once. */
 const FRESH_MS = 3000;
 const MAX_TIMEZONES = 1000;
+/** A request not taken (or a helper not finished) after this long does not block a new change. */
+const STALE_MS = 2 * 60_000;
 const KV_OWNER = 'core';
 const KV_SEEN = 'box.lastResultId';
 
@@ -75,9 +77,14 @@ export class BoxSettingsService {
     return { ...facts, mdnsUrl: `http://${facts.hostname}.local:${this.o.httpPort()}/`, supported: reason === null, reason, lastChange: this.lastChange() };
   }
 
-  lastChange(): LastChange {
+  lastChange(now = Date.now()): LastChange {
     const queued = this.spool.pending().at(-1);
-    if (queued) return { id: queued, by: '', requestedAt: '', state: 'queued', finishedAt: null, message: 'waiting for the system helper', settings: {} };
+    if (queued) {
+      const at = this.spool.queuedAt(queued);
+      const stale = at !== undefined && now - at > STALE_MS;
+      const message = stale ? 'not taken by the system helper yet: is xlive-boxconf.path running? (systemctl status xlive-boxconf.path)' : 'waiting for the system helper';
+      return { id: queued, by: '', requestedAt: at === undefined ? '' : new Date(at).toISOString(), state: 'queued', finishedAt: null, message, settings: {} };
+    }
     return this.results?.read() ?? null;
   }
 
@@ -86,8 +93,17 @@ export class BoxSettingsService {
     const reason = this.unsupportedReason();
     if (reason) throw new BoxSettingsUnsupportedError(reason);
     const change = checkBoxChange(body, this.o.zoneinfoDir);
+    // One change at a time; a request the helper never took (its path unit not running) does not block
+    // the next one forever: after STALE_MS it is withdrawn.
+    for (const id of this.spool.pending()) {
+      const at = this.spool.queuedAt(id);
+      if (at !== undefined && Date.now() - at > STALE_MS) this.spool.withdraw(id);
+    }
     const current = this.lastChange();
-    if (current && (current.state === 'queued' || current.state === 'applying')) throw new ConflictError(`the previous change (${current.id}) is still being applied: wait for its result`);
+    const applyingSince = current?.state === 'applying' ? Date.parse(current.requestedAt) : NaN;
+    if (current && (current.state === 'queued' || (current.state === 'applying' && !(Date.now() - applyingSince > STALE_MS)))) {
+      throw new ConflictError(`the previous change (${current.id}) is still being applied: wait for its result`);
+    }
     const req = this.spool.submit(change, by);
     const what = describeChange(change);
     this.o.events.record('core', { type: 'box.change-requested', message: `box settings change requested by ${req.by}: ${what}`, data: { id: req.id, by: req.by, ...publicChange(change) } });

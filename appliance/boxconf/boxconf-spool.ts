@@ -52,6 +52,18 @@ export class BoxconfSpool {
       .map((r) => r.id);
   }
 
+  /** When a request was queued (its file's time), or undefined when it is gone. */
+  queuedAt(id: string): number | undefined {
+    if (!ID_PATTERN.test(id)) return undefined;
+    const t = mtimeOf(join(this.dir, `${id}.json`));
+    return t || undefined;
+  }
+
+  /** Remove a request the helper never took (the service's own file). */
+  withdraw(id: string): void {
+    if (ID_PATTERN.test(id)) rmSync(join(this.dir, `${id}.json`), { force: true });
+  }
+
   /**
    * The helper (root) takes a request: reads it without following links and checks it again
    * (`zoneinfoDir`: where time zones must exist). Throws VALIDATION_FAILED for anything odd; the

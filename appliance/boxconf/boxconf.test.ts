@@ -6,7 +6,7 @@
  * without root, null when unknowable.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -15,6 +15,7 @@ import { run } from '../update/deb-tools.js';
 import { PACKAGE_ROOT } from '../../test/helpers/appliance.js';
 import { checkBoxChange } from './box-change-rules.js';
 import { gatherBoxFacts } from './box-facts.js';
+import { BoxSettingsService } from './box-settings-service.js';
 import { BoxconfApplier } from './boxconf-applier.js';
 import { BoxconfResultFile } from './boxconf-result.js';
 import { BoxconfSpool } from './boxconf-spool.js';
@@ -278,5 +279,37 @@ describe('box settings: the facts', () => {
     assert.equal(facts.interfaces[0]!.ssid, null);
     assert.deepEqual(facts.ntp, { enabled: null, synchronized: null });
     assert.equal(facts.timezone.source, 'runtime');
+  });
+});
+
+describe('box settings: the service side', () => {
+  const dir = tmp('service');
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('one change at a time; a request the helper never took stops blocking after 2 minutes', () => {
+    const zi = join(fakeRoot(dir), 'usr/share/zoneinfo');
+    mkdirSync(join(dir, 'state'));
+    const events: unknown[] = [];
+    const kv = new Map<string, unknown>();
+    const svc = new BoxSettingsService({
+      stateDir: join(dir, 'state'),
+      dataDir: join(dir, 'data'),
+      httpPort: () => 8080,
+      zoneinfoDir: zi,
+      gather: () => Promise.reject(new Error('unused')),
+      kv: { get: (o: string, k: string) => kv.get(`${o}/${k}`), set: (o: string, k: string, v: unknown) => void kv.set(`${o}/${k}`, v) },
+      events: { record: (_s: string, e: unknown) => (events.push(e), e) } as never,
+      log: silentLogger(),
+    });
+    const first = svc.change({ hostname: 'stage-2', wifi: { country: 'DE', ssid: 'Venue', psk: PSK } }, 'user:admin');
+    assert.throws(() => svc.change({ hostname: 'stage-3' }, 'user:admin'), { code: 'CONFLICT' });
+    assert.ok(!JSON.stringify(events).includes(PSK), 'no password in the event');
+    const file = join(dir, 'data', 'boxconf', 'incoming', `${first.id}.json`);
+    const old = (Date.now() - 3 * 60_000) / 1000;
+    utimesSync(file, old, old);
+    assert.match(svc.lastChange()!.message, /xlive-boxconf\.path/);
+    const second = svc.change({ hostname: 'stage-3' }, 'user:admin');
+    assert.equal(existsSync(file), false, 'the stale request is withdrawn');
+    assert.deepEqual(svc.spool.pending(), [second.id]);
   });
 });
