@@ -74,7 +74,7 @@ export class BoxconfApplier {
       ({ settings, message } = await this.apply(req.change));
     } catch (err) {
       settings = {};
-      message = `failed: ${describeError(err)}`;
+      message = describeError(err);
     }
     const outcomes = Object.values(settings);
     const state = outcomes.length > 0 && outcomes.every((s) => s.ok) ? 'applied' : outcomes.some((s) => s.ok) ? 'partial' : 'failed';
