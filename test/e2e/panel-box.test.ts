@@ -57,9 +57,10 @@ describe('panel: the box card (Chromium)', () => {
     const pid = app.child.pid;
     await page.click('#box-restart');
     await page.locator('#box-status', { hasText: 'Restarting' }).waitFor();
+    // The box is down for a moment while it restarts: a fetch that lands then fails, and is retried.
     const events = await page.waitForFunction(async () => {
-      const r = await fetch('/api/v1/events?type=system.restart', { credentials: 'same-origin' });
-      return r.status === 200 && ((await r.json()) as { items: unknown[] }).items.length > 0;
+      const r = await fetch('/api/v1/events?type=system.restart', { credentials: 'same-origin' }).catch(() => null);
+      return r !== null && r.status === 200 && ((await r.json()) as { items: unknown[] }).items.length > 0;
     }, null, { timeout: 30_000, polling: 500 });
     assert.ok(await events.jsonValue());
     assert.equal(app.child.pid, pid, 'restarted in place');
