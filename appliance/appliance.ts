@@ -19,6 +19,7 @@ import type { StreamHub } from '../core/streams/stream-hub.js';
 import type { ListenerBook } from './listener-book.js';
 import { READY_FILE } from './update/update-paths.js';
 import type { UpdateService } from './update/update-service.js';
+import type { BoxSettingsService } from './boxconf/box-settings-service.js';
 import type { StreamHistory } from '../core/streams/stream-history.js';
 import type { SystemdNotifier } from './systemd-notifier.js';
 
@@ -43,6 +44,7 @@ export class Appliance {
     @inject('PluginDatabases') private readonly pluginDbs: PluginDatabases,
     @inject(TOKENS.BuildInfo) private readonly build: BuildInfo,
     @inject('UpdateService') private readonly updates: UpdateService,
+    @inject('BoxSettingsService') private readonly boxSettings: BoxSettingsService,
     @inject('StreamHistory') private readonly history: StreamHistory,
   ) {}
 
@@ -58,6 +60,7 @@ export class Appliance {
     this.writePortsFile();
     this.writeReadyFile();
     this.updates.start();
+    this.boxSettings.start();
     this.history.start(() => this.hub.list());
     const failed = this.plugins.list().filter((p) => p.state === 'failed' || p.state === 'skipped');
     for (const p of failed) {
@@ -74,6 +77,7 @@ export class Appliance {
     this.log.info(opts.restart ? 'stopping to restart' : 'stopping');
     rmSync(this.readyFile, { force: true });
     this.updates.stop();
+    this.boxSettings.stop();
     this.history.stop();
     await this.plugins.stop();
     this.hub.stop();

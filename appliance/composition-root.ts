@@ -25,6 +25,9 @@ import { UpdateService } from './update/update-service.js';
 import { StreamHistory } from '../core/streams/stream-history.js';
 import { registerStreamHistoryRoutes } from '../core/http/stream-history-routes.js';
 import { registerUpdateRoutes, UPDATES_PATH } from './update/update-routes.js';
+import { BoxSettingsService } from './boxconf/box-settings-service.js';
+import { registerBoxSettingsRoutes } from './boxconf/box-settings-routes.js';
+import { defaultFactsSources, gatherBoxFacts } from './boxconf/box-facts.js';
 import { SecuredRouter } from '../core/http/secured-router.js';
 import { EventLog } from '../core/events/event-log.js';
 import { bridgeStreamEvents } from '../core/events/stream-event-bridge.js';
@@ -240,6 +243,19 @@ export function composeAppliance(opts: RootOptions): {
       log: log.child('update'),
     }),
   ));
+  c.register('BoxSettingsService', once((k) => {
+    const sources = defaultFactsSources();
+    return new BoxSettingsService({
+      stateDir: v.box.stateDir,
+      dataDir: v.dataDir,
+      httpPort: () => k.resolve<HttpServer>(TOKENS.HttpServer).port ?? v.http.port,
+      zoneinfoDir: '/usr/share/zoneinfo',
+      gather: () => gatherBoxFacts(sources),
+      kv: new PluginKvRepository(db),
+      events: k.resolve(TOKENS.EventLog),
+      log: log.child('box'),
+    });
+  }));
   c.register('PluginEnablement', once((k) =>
     pluginEnablement(db, v.pluginHost.disable, (message, data) => k.resolve<EventLog>(TOKENS.EventLog).record('core', { type: 'plugin.changed', message, data })),
   ));
@@ -365,6 +381,7 @@ export function composeAppliance(opts: RootOptions): {
   const updates = c.resolve<UpdateService>('UpdateService');
   if (v.update.stateDir) c.resolve<BodyLimits>('BodyLimits').allow('POST', UPDATES_PATH, v.update.maxUploadBytes);
   registerUpdateRoutes(c.resolve(TOKENS.Router), updates);
+  registerBoxSettingsRoutes(c.resolve(TOKENS.Router), c.resolve<BoxSettingsService>('BoxSettingsService'));
   registerStreamHistoryRoutes(c.resolve(TOKENS.Router), c.resolve<StreamHistory>('StreamHistory'));
   registerPanelRoutes(c.resolve(TOKENS.Router), join(build.packageRoot, 'dist', 'appliance', 'panel'));
   registerCoreHealthChecks(health, { db, plugins });

@@ -1,5 +1,6 @@
 // xlive panel: the box card — restart, backup and restore, update upload, recent logs.
 import { $, api, can, el, guarded, showError, upload, withBusy } from './panel-api.js';
+import { enterBoxSettings, leaveBoxSettings } from './panel-boxsettings.js';
 import { loadEvents } from './panel-events.js';
 import { registerScreen } from './panel-nav.js';
 
@@ -11,6 +12,7 @@ registerScreen('box', {
     guarded(loadEvents);
   },
   refresh: () => guarded(loadEvents),
+  leave: () => leaveBox(),
 });
 
 /** Show the box card to those who may read the system; admin-only controls to system:admin. */
@@ -18,6 +20,12 @@ export function enterBox() {
   $('box-card').hidden = !can('system:read');
   $('box-admin').hidden = !can('system:admin');
   if (can('system:read')) loadLogs().catch((err) => showError('box-error', err));
+  enterBoxSettings();
+}
+
+/** Stop what the box card polls (another screen opened, or signed out). */
+export function leaveBox() {
+  leaveBoxSettings();
 }
 
 async function loadLogs() {

@@ -59,6 +59,7 @@ describe('loadConfig', () => {
       },
       backup: { maxBytes: 268435456 },
       update: { stateDir: '', maxUploadBytes: 268435456, readyTimeoutMs: 180000, settleMs: 10000 },
+      box: { stateDir: '' },
       stats: { intervalMs: 10000, windowMs: 900000 },
       shutdownTimeoutMs: 10000,
     });

@@ -99,6 +99,7 @@ export interface CoreConfig {
   auth: AuthConfig;
   connections: ConnectionsConfig;
   update: UpdateConfig;
+  box: BoxConfig;
   backup: BackupConfig;
   stats: StatsConfig;
   shutdownTimeoutMs: number;
@@ -127,11 +128,20 @@ export interface UpdateConfig {
   settleMs: number;
 }
 
+/** Hostname, network and time zone changes through the root helper (appliance/boxconf). Console-only. */
+export interface BoxConfig {
+  /**
+   * The root helper's state directory (its last result), written by `xlive-boxconf.service`; empty = this
+   * box cannot change its system settings (not installed from the package).
+   */
+  stateDir: string;
+}
+
 /** Keys holding filesystem paths: resolved against cwd, and never taken from the settings layer. */
 export const PATH_KEYS = ['dataDir', 'runtimeDir', 'pluginsDir'] as const;
 
 /** Sections set only on the console (files, environment), never from the settings layer the API writes. */
-export const CONSOLE_ONLY_KEYS = ['auth', 'update'] as const;
+export const CONSOLE_ONLY_KEYS = ['auth', 'update', 'box'] as const;
 
 /**
  * Single keys set only on the console: `pluginHost.disable` could turn the auth plugin off from the
@@ -272,6 +282,14 @@ export const coreSchema = {
         maxUploadBytes: bytes(256 * MIB, MIB, 4 * GIB),
         readyTimeoutMs: millis(180_000, 5_000),
         settleMs: millis(10_000, 0),
+      },
+    },
+    box: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        stateDir: { type: 'string', default: '' },
       },
     },
     backup: {

@@ -112,7 +112,7 @@ describe('LoadedConfig.describe', () => {
     assert.ok(norm.includes('plugins.rtmp.port = 1936   (default /srv/config/default.json)'));
     assert.ok(norm.includes('plugins.rtmp.chunkSize = 8192   (local /srv/config/local.json)'));
     assert.ok(norm.includes('plugins.rtmp.host = "::"   (env XLIVE_RTMP_HOST)'));
-    const leafCount = 19 + 3 /* http.rateLimits */ + 1 /* http.publicNames */ + 1 /* pluginHost.disable */ + 3 /* pluginHost fault limits */ + 3 /* pluginHost.maxPackage* */ + 1 /* events.maxEvents */ + 1 /* auth.labMode */ + 1 + 3 + 11 /* connections */ + 2 /* log.ringLines, log.ringBytes */ + 1 /* backup.maxBytes */ + 4 /* update.* */ + 2 /* stats.* */;
+    const leafCount = 19 + 3 /* http.rateLimits */ + 1 /* http.publicNames */ + 1 /* pluginHost.disable */ + 3 /* pluginHost fault limits */ + 3 /* pluginHost.maxPackage* */ + 1 /* events.maxEvents */ + 1 /* auth.labMode */ + 1 + 3 + 11 /* connections */ + 2 /* log.ringLines, log.ringBytes */ + 1 /* backup.maxBytes */ + 4 /* update.* */ + 1 /* box.stateDir */ + 2 /* stats.* */;
     assert.equal(lines.length, leafCount);
   });
 

@@ -185,3 +185,7 @@ export class UpdateUnsupportedError extends XliveError {
 export class UpdatePackageInvalidError extends XliveError {
   readonly code = 'UPDATE_PACKAGE_INVALID';
 }
+/** This box cannot change its hostname, network or time zone (no root helper: not installed from the package). */
+export class BoxSettingsUnsupportedError extends XliveError {
+  readonly code = 'BOX_SETTINGS_UNSUPPORTED';
+}

@@ -34,7 +34,7 @@ export interface RouteDocCompilerOptions {
 const NUMBER_FORMATS = ['int32', 'int64', 'float', 'double'];
 const STRING_FORMATS = ['uri', 'uri-reference', 'email', 'hostname', 'ipv4', 'ipv6', 'uuid', 'date', 'time', 'duration', 'byte', 'binary', 'password', 'regex'];
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
-const SECRET_FIELD = /password|secret|token|key|code/i;
+const SECRET_FIELD = /password|secret|token|key|code|psk/i;
 const PARAM_NAME = /:([A-Za-z0-9_]+)(\{[^}]*\})?\??/g;
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(;|$)/i;
 
