@@ -10,11 +10,12 @@ export interface WifiChange {
   psk: string;
 }
 
-/** What a change request may set. `wifi: null` forgets the Wi-Fi network. */
+/** What a change request may set. `wifi: null` forgets the Wi-Fi network; `reboot` restarts the whole box after the rest. */
 export interface BoxChange {
   hostname?: string;
   timezone?: string;
   wifi?: WifiChange | null;
+  reboot?: true;
 }
 
 /** The same rules as xlive-provision (`[a-z0-9]`, inner `-`, 1-63), on the whole string (no newline tricks). */
@@ -27,7 +28,7 @@ const PSK_PATTERN = /^[\x20-\x7e]{8,63}$/;
 // Control characters (C0, DEL, C1) have no place in a network name the panel shows and a log line prints.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
-const FIELDS = new Set(['hostname', 'timezone', 'wifi']);
+const FIELDS = new Set(['hostname', 'timezone', 'wifi', 'reboot']);
 
 function invalid(field: string, message: string, value?: unknown): never {
   throw new ValidationError(`${field}: ${message}`, { details: { field, ...(value !== undefined && { value }) } });
@@ -42,12 +43,16 @@ function invalid(field: string, message: string, value?: unknown): never {
 export function checkBoxChange(body: unknown, zoneinfoDir: string): BoxChange {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) invalid('body', 'must be a JSON object with hostname, timezone and/or wifi');
   const b = body as Record<string, unknown>;
-  for (const k of Object.keys(b)) if (!FIELDS.has(k)) invalid(k.slice(0, 40), 'is not a box setting (hostname, timezone, wifi)');
+  for (const k of Object.keys(b)) if (!FIELDS.has(k)) invalid(k.slice(0, 40), 'is not a box setting (hostname, timezone, wifi, reboot)');
   const out: BoxChange = {};
   if (b['hostname'] !== undefined) out.hostname = checkHostname(b['hostname']);
   if (b['timezone'] !== undefined) out.timezone = checkTimezone(b['timezone'], zoneinfoDir);
   if (b['wifi'] !== undefined) out.wifi = b['wifi'] === null ? null : checkWifi(b['wifi']);
-  if (Object.keys(out).length === 0) invalid('body', 'nothing to change: send hostname, timezone and/or wifi');
+  if (b['reboot'] !== undefined) {
+    if (b['reboot'] !== true) invalid('reboot', 'must be true (reboot the box once the other settings are applied), or left out');
+    out.reboot = true;
+  }
+  if (Object.keys(out).length === 0) invalid('body', 'nothing to change: send hostname, timezone, wifi and/or reboot');
   return out;
 }
 

@@ -19,7 +19,7 @@ const LAST_CHANGE: JsonSchema = {
     requestedAt: { type: 'string' },
     finishedAt: { type: ['string', 'null'] },
     message: { type: 'string' },
-    settings: { type: 'object', properties: { hostname: OUTCOME, timezone: OUTCOME, wifi: OUTCOME } },
+    settings: { type: 'object', properties: { hostname: OUTCOME, timezone: OUTCOME, wifi: OUTCOME, reboot: OUTCOME } },
   },
 };
 const BOX: JsonSchema = {
@@ -70,6 +70,7 @@ const CHANGE_BODY: JsonSchema = {
         psk: { type: 'string', format: 'password', description: 'the WPA2 password, 8-63 printable ASCII characters; never stored or shown (wpa_passphrase derives the key)' },
       },
     },
+    reboot: { const: true, description: 'reboot the whole box once the other settings (if any) are applied; the result is written first' },
   },
 };
 

@@ -175,6 +175,7 @@ export function publicChange(c: ReturnType<typeof checkBoxChange>): Record<strin
     ...(c.hostname !== undefined && { hostname: c.hostname }),
     ...(c.timezone !== undefined && { timezone: c.timezone }),
     ...(c.wifi !== undefined && { wifi: c.wifi === null ? null : { country: c.wifi.country, ssid: c.wifi.ssid } }),
+    ...(c.reboot && { reboot: true }),
   };
 }
 
@@ -184,5 +185,6 @@ function describeChange(c: ReturnType<typeof checkBoxChange>): string {
   if (c.timezone !== undefined) parts.push(`time zone ${c.timezone}`);
   if (c.wifi === null) parts.push('forget the Wi-Fi network');
   else if (c.wifi) parts.push(`Wi-Fi "${c.wifi.ssid}" (${c.wifi.country})`);
+  if (c.reboot) parts.push('reboot the box');
   return parts.join(', ');
 }

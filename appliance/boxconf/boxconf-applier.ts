@@ -13,6 +13,8 @@ export interface LiveActions {
   hostnameChanged(name: string): Promise<void>;
   wifiChanged(): Promise<void>;
   wifiForgotten(): Promise<void>;
+  /** Reboot the whole box (queued with systemd; the helper's result is written first). */
+  reboot(): Promise<void>;
 }
 
 export interface BoxconfApplierOptions {
@@ -76,11 +78,20 @@ export class BoxconfApplier {
       settings = {};
       message = describeError(err);
     }
-    const outcomes = Object.values(settings);
-    const state = outcomes.length > 0 && outcomes.every((s) => s.ok) ? 'applied' : outcomes.some((s) => s.ok) ? 'partial' : 'failed';
+    const outcomes = Object.values(settings).filter((s) => s.value !== 'reboot');
+    const all = Object.values(settings);
+    const state = all.length > 0 && all.every((s) => s.ok) ? 'applied' : outcomes.some((s) => s.ok) || all.some((s) => s.ok) ? 'partial' : 'failed';
     const r = redact({ ...base, state, finishedAt: this.now(), message, settings }, psk);
     this.o.results.write(r);
     this.o.log.info(`box settings ${id} by ${r.by}: ${state}: ${r.message}`);
+    // Last, once the result is on disk: the reboot (the service reads the result when it is back).
+    if (req.change.reboot && settings.reboot?.ok && this.o.live) {
+      try {
+        await this.o.live.reboot();
+      } catch (err) {
+        this.o.log.error(`box settings ${id}: reboot failed: ${describeError(err)}`);
+      }
+    }
     return r;
   }
 
@@ -110,6 +121,11 @@ export class BoxconfApplier {
     if (change.timezone !== undefined) settings.timezone = outcome(lines, 'timezone', change.timezone);
     if (change.wifi) settings.wifi = outcome(lines, 'wifi', `"${change.wifi.ssid}" (${change.wifi.country})`);
     if (change.wifi === null) settings.wifi = this.forgetWifi();
+    if (change.reboot) {
+      settings.reboot = this.o.live
+        ? { ok: true, value: 'reboot', message: 'rebooting the box now: back in about a minute' }
+        : { ok: false, value: 'reboot', message: 'not rebooted: not the running system (a test root)' };
+    }
 
     if (this.o.live) {
       const live = this.o.live;

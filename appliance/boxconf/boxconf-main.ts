@@ -72,6 +72,7 @@ function systemActions(): LiveActions {
     hostnameChanged: () => systemctl('try-restart', '--no-block', 'avahi-daemon.service'),
     wifiChanged: () => systemctl('restart', '--no-block', 'wpa_supplicant@wlan0.service'),
     wifiForgotten: () => systemctl('stop', '--no-block', 'wpa_supplicant@wlan0.service'),
+    reboot: () => systemctl('reboot', '--no-block'),
   };
 }
 

@@ -21,7 +21,7 @@ export interface BoxconfResult {
   state: BoxconfState;
   finishedAt: string | null;
   message: string;
-  settings: { hostname?: SettingOutcome; timezone?: SettingOutcome; wifi?: SettingOutcome };
+  settings: { hostname?: SettingOutcome; timezone?: SettingOutcome; wifi?: SettingOutcome; reboot?: SettingOutcome };
 }
 
 const MAX_RESULT_BYTES = 64 * 1024;

@@ -62,6 +62,8 @@ describe('box settings: the rules (the same as xlive-provision)', () => {
       wifi: { country: 'DE', ssid: 'Venue "5G"', psk: PSK },
     });
     assert.deepEqual(checkBoxChange({ wifi: null }, zi), { wifi: null });
+    assert.deepEqual(checkBoxChange({ reboot: true }, zi), { reboot: true });
+    rejectsField({ reboot: 'now' }, zi, 'reboot');
   });
 
   it('attack: a hostile hostname (shell, newline, upper case, too long) → 400 naming hostname', () => {
@@ -212,6 +214,32 @@ describe('box settings: the root helper on a throwaway root with the real xlive-
     const [refused] = await applier(root, spool, results).runPending();
     assert.equal(refused!.state, 'refused');
     assert.equal(readFileSync(join(root, 'etc/hostname'), 'utf8'), 'xlive\n');
+  });
+
+  it('reboot: applied last, after the other settings and after the result is written; never on a test root', async () => {
+    const root = fakeRoot(join(dir, 'r'));
+    const spool = new BoxconfSpool(join(dir, 'r', 'incoming'));
+    const results = new BoxconfResultFile(join(dir, 'r', 'last.json'));
+    const work = join(dir, 'work');
+    mkdirSync(work, { recursive: true, mode: 0o700 });
+    const order: string[] = [];
+    const live = {
+      hostnameChanged: async () => void order.push('avahi'),
+      wifiChanged: async () => void order.push('wpa'),
+      wifiForgotten: async () => void order.push('wpa-stop'),
+      reboot: async () => void order.push(`reboot after result ${results.read()?.state}`),
+    };
+    const a = new BoxconfApplier({ spool, results, workDir: work, root, provision: PROVISION, run: (cmd, args) => run(cmd, args, { timeoutMs: 30_000 }), log: silentLogger(), live });
+    spool.submit({ hostname: 'stage-9', reboot: true }, 'user:admin');
+    const [r] = await a.runPending();
+    assert.equal(r!.state, 'applied', JSON.stringify(r));
+    assert.deepEqual(order, ['avahi', 'reboot after result applied']);
+    assert.match(r!.settings.reboot!.message, /rebooting/);
+    // Without live actions (a test root) nothing reboots, and the result says so.
+    spool.submit({ reboot: true }, 'user:admin');
+    const [none] = await applier(root, spool, results).runPending();
+    assert.equal(none!.state, 'failed');
+    assert.match(none!.settings.reboot!.message, /not rebooted/);
   });
 
   it('a missing tool fails the request in words instead of guessing', async () => {

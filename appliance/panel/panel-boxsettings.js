@@ -214,6 +214,18 @@ async function changeSection(box) {
       ),
       messageLine('boxset-wifi-msg'),
     ),
+    el(
+      'div',
+      { class: 'row', id: 'boxset-reboot-row' },
+      el('button', {
+        type: 'button',
+        class: 'danger',
+        id: 'boxset-reboot',
+        text: 'Reboot the box',
+        onclick: (ev) => send(ev.currentTarget, 'reboot', { reboot: true }, 'Reboot the whole box now? Every stream and viewer is cut for about a minute; encoders reconnect by themselves.'),
+      }),
+      messageLine('boxset-reboot-msg'),
+    ),
   );
 }
 

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { call, signIn } from '../../plugins/auth-local/testing/http-client.js';
 import { seriousViolations } from '../helpers/axe.js';
-import { launchChromium, setUpAdmin } from '../helpers/panel.js';
+import { launchChromium, openScreen, setUpAdmin } from '../helpers/panel.js';
 import { PACKAGE_ROOT, startAppliance, type ApplianceHandle } from '../helpers/appliance.js';
 import { waitUntil } from '../helpers/wait.js';
 
@@ -55,6 +55,7 @@ describe('panel: box settings (Chromium)', () => {
     await waitUntil('system facts', async () => (await call(app.httpUrl, 'GET', '/api/v1/system', admin)).body['facts'], 30_000, 250);
     await page.reload();
     await page.locator('#view-dashboard').waitFor({ state: 'visible' });
+    await openScreen(page, 'box');
 
     const box = (await call(app.httpUrl, 'GET', '/api/v1/system/box', admin)).body as Record<string, any>;
     await page.locator('#boxset-hostname').waitFor();
@@ -88,6 +89,9 @@ describe('panel: box settings (Chromium)', () => {
     await page.click('#boxset-wifi-submit');
     await page.locator('#boxset-wifi-msg.error').waitFor();
     assert.match((await page.textContent('#boxset-wifi-msg')) ?? '', UNSUPPORTED);
+    await page.click('#boxset-reboot');
+    await page.locator('#boxset-reboot-msg.error').waitFor();
+    assert.match((await page.textContent('#boxset-reboot-msg')) ?? '', UNSUPPORTED);
 
     assert.deepEqual(await seriousViolations(page), [], 'desktop');
     await page.locator('#box-card').scrollIntoViewIfNeeded();
@@ -111,6 +115,8 @@ describe('panel: box settings (Chromium)', () => {
     await page.fill('#login-username', 'tv');
     await page.fill('#login-password', PW);
     await page.click('#login-submit');
+    await page.locator('#view-dashboard').waitFor({ state: 'visible' });
+    await openScreen(page, 'box');
     await page.locator('#boxset-hostname').waitFor();
     assert.equal(await page.locator('#boxset-change').count(), 0);
     await page.close();
