@@ -6,7 +6,7 @@ import { PluginError } from '../errors/xlive-error.js';
 import type { PluginManifest } from '../sdk/plugin.js';
 
 const KINDS = ['protocol', 'storage', 'auth', 'metrics', 'other'];
-const PERMISSIONS = ['http', 'http:mount', 'http:public', 'streams:publish', 'streams:read', 'net:listen', 'storage:provide', 'auth:provide', 'streams:admin', 'metrics:expose', 'events:write'];
+const PERMISSIONS = ['http', 'http:mount', 'http:public', 'streams:publish', 'streams:read', 'net:listen', 'storage:provide', 'auth:provide', 'streams:admin', 'metrics:expose', 'events:write', 'streams:gate'];
 const ID = '^[a-z][a-z0-9]*(-[a-z0-9]+)*$';
 
 /** JSON Schema of the `"xlive"` section of a plugin's package.json (plugin contract v1). */

@@ -2,6 +2,7 @@ import { changedConfigKeys, definePlugin, type PluginContext } from 'xlive/sdk';
 import { createAuthServices, type AuthServices } from './auth-services.js';
 import { deriveKeys, loadOrCreateBoxSecret } from './box-secret.js';
 import { withDefaults, type AuthLocalConfig, type PartialConfig } from './config.js';
+import { keyGate } from './key-gate.js';
 import { registerAuditRoutes } from './http/audit-routes.js';
 import { registerSessionRoutes } from './http/session-routes.js';
 import { registerStreamKeyRoutes } from './http/stream-key-routes.js';
@@ -16,7 +17,7 @@ const PRUNE_INTERVAL_MS = 10 * 60_000;
 /**
  * auth-local: who may do what on this box. Local accounts and panel sessions, API tokens, stream
  * keys and playback tokens, login lockouts, and the audit log — registered as the box's AuthProvider
- * so the core guards every route and the protocol plugins every publish/play with it.
+ * (the core guards every route with it) and as the gate at order 100 of the publish/play chain.
  */
 export default definePlugin<PartialConfig>({
   setup(ctx) {
@@ -49,6 +50,8 @@ export default definePlugin<PartialConfig>({
       endViewers: (path, reason) => ctx.streams.endReaders(path, reason),
     });
     ctx.auth.register(services.provider);
+    // Its stream-key and protected-stream checks are one gate of the publish/play chain (order 100).
+    ctx.gates.register(keyGate(services.gate));
     registerSessionRoutes(ctx.http, services);
     registerUserRoutes(ctx.http, services);
     registerTokenRoutes(ctx.http, services);
