@@ -62,6 +62,7 @@ export class GateChain {
   private pending = 0;
   private readonly maxPending: number;
   private answers: ReturnType<MetricsApi['counter']> | undefined;
+  private readonly revokeListeners = new Set<(path: string) => void>();
 
   constructor(private readonly d: GateChainDeps) {
     this.maxPending = d.maxPending ?? 256;
@@ -107,6 +108,22 @@ export class GateChain {
   /** The gates in the order they are asked (id, order, actions, timeout, default), for docs and status. */
   list(): Array<{ id: string; order: number; actions: GateAction[]; timeoutMs: number; onError: 'deny' | 'allow' }> {
     return this.gates.map((g) => ({ id: g.id, order: g.order, actions: [...g.actions], timeoutMs: g.timeoutMs, onError: g.onError }));
+  }
+
+  /** Tell the protocols that keep decisions that access to `path` was withdrawn. */
+  revoke(path: string): void {
+    for (const l of this.revokeListeners) {
+      try {
+        l(path);
+      } catch (err) {
+        this.d.log.warn(`a revoke listener failed: ${describeError(err)}`);
+      }
+    }
+  }
+
+  onRevoke(listener: (path: string) => void): () => void {
+    this.revokeListeners.add(listener);
+    return () => this.revokeListeners.delete(listener);
   }
 
   async decide(q: GateQuery): Promise<GateOutcome> {
@@ -191,7 +208,7 @@ export class GateChain {
     if (d && d.allow === false) {
       this.count(g, 'deny');
       const retry = typeof d.retryAfterSeconds === 'number' && d.retryAfterSeconds > 0 ? { retryAfterSeconds: d.retryAfterSeconds } : {};
-      return { allow: false, code: 'GATE_DENIED', gate: g.id, reason: cleanReason(d.reason), ...retry };
+      return { allow: false, code: 'GATE_DENIED', gate: g.id, reason: cleanReason(d.reason), ...retry, ...(d.badCredentials === true && { badCredentials: true }) };
     }
     return this.fallback(g, 'GATE_FAILED', 'answered neither {allow: true} nor {allow: false, reason}');
   }

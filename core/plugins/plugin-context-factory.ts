@@ -31,7 +31,7 @@ export interface ContextServices {
   metrics: MetricsRegistry;
   auth: AuthRegistry;
   /** The publish/play gate chain (`ctx.gates`). */
-  gates: Pick<GateChain, 'prepare' | 'add' | 'decide'>;
+  gates: Pick<GateChain, 'prepare' | 'add' | 'decide' | 'revoke' | 'onRevoke'>;
   storage: StorageRegistry;
   storeFor(owner: string): PluginStore;
   events: EventLog;
@@ -270,6 +270,15 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
       decide: (q) => {
         gate.require(q.action === 'publish' ? 'streams:publish' : 'streams:read', `ask the gate chain about a ${q.action}`);
         return s.gates.decide(q);
+      },
+      revoke: (path) => {
+        gate.require('streams:gate', 'withdraw access to a stream');
+        s.gates.revoke(path);
+      },
+      onRevoke: (listener) => {
+        const off = s.gates.onRevoke(boundary.wrap('stream-event', listener));
+        unsubscribers.push(off);
+        return off;
       },
     },
     storage: {

@@ -4,7 +4,7 @@
  * (`ctx.gates.decide`) before a publish is announced or a viewer is served. Veto semantics: every gate
  * in order must allow; the first deny ends the chain with its reason.
  */
-import { AuthUnavailableError, ForbiddenError, RateLimitedError, ValidationError, type XliveError } from '../errors/xlive-error.js';
+import { AuthenticationError, AuthUnavailableError, ForbiddenError, RateLimitedError, ValidationError, type XliveError } from '../errors/xlive-error.js';
 
 export type GateAction = 'publish' | 'play';
 
@@ -51,7 +51,11 @@ export type GateDecision =
   /** `path`: the real `<app>/<stream>` this request maps to (later gates and the protocol use it). */
   | { allow: true; path?: string }
   /** `reason` reaches the client (RTMP onStatus description, HTTP problem detail), the log and the events: never put a secret in it. */
-  | { allow: false; reason: string; retryAfterSeconds?: number };
+  /**
+   * `badCredentials`: the request carried a key or token that is wrong (HTTP answers 401 instead of
+   * 403); `retryAfterSeconds`: too many attempts (HTTP 429 with Retry-After).
+   */
+  | { allow: false; reason: string; retryAfterSeconds?: number; badCredentials?: boolean };
 
 export interface GateDefinition {
   /** Shown in events and logs as `<plugin id>/<name>` (or the plugin id alone without a name). */
@@ -73,7 +77,7 @@ export type GateRefusalCode = 'GATE_DENIED' | 'GATE_TIMEOUT' | 'GATE_FAILED' | '
 
 export type GateOutcome =
   | { allow: true; path: string }
-  | { allow: false; code: GateRefusalCode; gate: string; reason: string; retryAfterSeconds?: number };
+  | { allow: false; code: GateRefusalCode; gate: string; reason: string; retryAfterSeconds?: number; badCredentials?: boolean };
 
 export interface GatesApi {
   /** Join the chain (needs the `streams:gate` permission); only during setup. */
@@ -84,6 +88,13 @@ export interface GatesApi {
    * `stream.play.refused` events and logs the refusal itself.
    */
   decide(query: GateQuery): Promise<GateOutcome>;
+  /**
+   * Access to `path` was withdrawn (protection turned on, playback links revoked): protocols that keep
+   * play decisions for a while (HLS) forget those of `path`. Needs `streams:gate`.
+   */
+  revoke(path: string): void;
+  /** Called with each revoked path; returns an unsubscribe function (removed when the plugin stops). */
+  onRevoke(listener: (path: string) => void): () => void;
 }
 
 /** The one-line text of a refusal, as encoders and players are told it. */
@@ -91,12 +102,13 @@ export function describeRefusal(outcome: Extract<GateOutcome, { allow: false }>)
   return `refused by ${outcome.gate}: ${outcome.reason}`;
 }
 
-/** A refusal as the coded error an HTTP protocol answers with (403, 429, 503, 400). */
+/** A refusal as the coded error an HTTP protocol answers with (403, 401, 429, 503, 400). */
 export function gateRefusalError(outcome: Extract<GateOutcome, { allow: false }>, action: GateAction): XliveError {
   const message = `${action} ${describeRefusal(outcome)}`;
   const details = { gate: outcome.gate, reason: outcome.reason, refusal: outcome.code };
   if (outcome.code === 'AUTH_UNAVAILABLE') return new AuthUnavailableError(outcome.reason, { details });
   if (outcome.code === 'BAD_NAME') return new ValidationError(outcome.reason, { details });
   if (outcome.retryAfterSeconds !== undefined) return new RateLimitedError(message, outcome.retryAfterSeconds, { details });
+  if (outcome.badCredentials) return new AuthenticationError(message, { details });
   return new ForbiddenError(message, { details });
 }

@@ -47,7 +47,7 @@ export default definePlugin<PartialConfig>({
       },
       onHashRefused: () => refused.inc({ what: 'password-hash', reason: 'busy' }),
       setupCode: new SetupCode(setupCodeFile(ctx.paths.data, config)),
-      endViewers: (path, reason) => ctx.streams.endReaders(path, reason),
+      endViewers: (path, reason) => endViewers(ctx, path, reason),
     });
     ctx.auth.register(services.provider);
     // Its stream-key and protected-stream checks are one gate of the publish/play chain (order 100).
@@ -57,7 +57,7 @@ export default definePlugin<PartialConfig>({
     registerTokenRoutes(ctx.http, services);
     registerStreamKeyRoutes(ctx.http, services, {
       kick: (path, reason) => ctx.streams.kick(path, reason),
-      endViewers: (path, reason) => ctx.streams.endReaders(path, reason),
+      endViewers: (path, reason) => endViewers(ctx, path, reason),
       boxNames: () => ctx.host.boxNames(),
       rtmpPort: () => ctx.host.listeners()['rtmp']?.port,
     });
@@ -74,6 +74,12 @@ export default definePlugin<PartialConfig>({
     };
   },
 });
+
+/** Access to `path` was withdrawn: cut its viewers, and have protocols that keep play decisions (HLS) forget them. */
+function endViewers(ctx: PluginContext<PartialConfig>, path: string, reason: string): number {
+  ctx.gates.revoke(path);
+  return ctx.streams.endReaders(path, reason);
+}
 
 /** Start-up checks and the lockout pruning timer (stopped by the plugin's abort signal). */
 function startServices(ctx: PluginContext<PartialConfig>, services: AuthServices): void {

@@ -1,4 +1,4 @@
-import { AUTH_LOCAL_GATE_ORDER, RateLimitedError, describeError, isXliveError, maskStreamPath, type GateDecision, type GateDefinition, type GateRequest } from 'xlive/sdk';
+import { AUTH_LOCAL_GATE_ORDER, AuthenticationError, RateLimitedError, describeError, isXliveError, maskStreamPath, type GateDecision, type GateDefinition, type GateRequest } from 'xlive/sdk';
 import type { StreamGate } from './stream-gate.js';
 
 /**
@@ -29,6 +29,8 @@ export function decideStream(streams: StreamGate, req: GateRequest): GateDecisio
     return { allow: false, reason: `${why} (${req.action} ${maskStreamPath(path)})` };
   } catch (err) {
     if (err instanceof RateLimitedError) return { allow: false, reason: err.message, retryAfterSeconds: err.retryAfterSeconds };
+    // A wrong key or playback token (HTTP 401), as before the chain.
+    if (err instanceof AuthenticationError) return { allow: false, reason: err.message, badCredentials: true };
     if (isXliveError(err)) return { allow: false, reason: err.message };
     throw new Error(`stream decision failed: ${describeError(err)}`, { cause: err });
   }

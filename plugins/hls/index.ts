@@ -61,7 +61,9 @@ function setup(ctx: PluginContext<HlsConfig>): PluginInstance {
   ctx.http.route('GET', `${HLS_MOUNT}/recordings/:id/:file`, recordingSegmentHandler(recordingDeps), vod('A recorded segment', true));
   registerRecordingLinks({ hls, http: ctx.http, auth: ctx.auth, log: ctx.log });
 
-  const live = liveHandler({ hls, streams: ctx.streams, plays: new PlayDecisions({ gates: ctx.gates }), http: ctx.http, viewers, config, log: ctx.log });
+  const plays = new PlayDecisions({ gates: ctx.gates });
+  ctx.gates.onRevoke((path) => plays.forget(path));
+  const live = liveHandler({ hls, streams: ctx.streams, plays, http: ctx.http, viewers, config, log: ctx.log });
   ctx.http.route('GET', `${HLS_MOUNT}/*`, live, { public: true, media: true, doc: DOCS.live });
   ctx.http.route('OPTIONS', `${HLS_MOUNT}/*`, preflightHandler('GET, OPTIONS'), { public: true, media: true, doc: DOCS.livePreflight });
 

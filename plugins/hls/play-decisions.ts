@@ -38,6 +38,13 @@ export class PlayDecisions {
     return outcome.path;
   }
 
+  /** Access to `path` was withdrawn: forget every kept decision about it (asked again on the next request). */
+  forget(path: string): void {
+    for (const [key, kept] of this.kept) {
+      if (key.split('\n')[1] === path || (kept.outcome.allow && kept.outcome.path === path)) this.kept.delete(key);
+    }
+  }
+
   private async outcome(key: string, ask: () => Promise<GateOutcome>): Promise<GateOutcome> {
     const t = this.now();
     const hit = this.kept.get(key);
