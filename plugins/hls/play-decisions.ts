@@ -25,7 +25,7 @@ export class PlayDecisions {
 
   constructor(private readonly o: PlayDecisionOptions) {
     this.allowMs = o.allowMs ?? 30_000;
-    this.denyMs = o.denyMs ?? 5_000;
+    this.denyMs = o.denyMs ?? 0;
     this.maxEntries = o.maxEntries ?? 4096;
     this.now = o.now ?? Date.now;
   }
@@ -55,8 +55,10 @@ export class PlayDecisions {
     this.inFlight.set(key, p);
     const outcome = await p;
     this.kept.delete(key);
+    const ms = outcome.allow ? this.allowMs : this.denyMs;
+    if (ms <= 0) return outcome;
     if (this.kept.size >= this.maxEntries) this.kept.delete(this.kept.keys().next().value!);
-    this.kept.set(key, { until: this.now() + (outcome.allow ? this.allowMs : this.denyMs), outcome });
+    this.kept.set(key, { until: this.now() + ms, outcome });
     return outcome;
   }
 }
