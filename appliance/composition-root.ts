@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { container as rootContainer, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import { AuthAvailability } from '../core/auth/auth-availability.js';
-import { AuthRegistry } from '../core/auth/auth-registry.js';
+import { AUTH_UNAVAILABLE_MESSAGE, AuthRegistry } from '../core/auth/auth-registry.js';
+import { GateChain } from '../core/gates/gate-chain.js';
+import { RefusalRecorder } from '../core/gates/refusal-recorder.js';
 import { AuthProviderRequiredError } from '../core/errors/xlive-error.js';
 import { loadConfig, type LoadedConfig } from '../core/config/config-loader.js';
 import { TOKENS, type BuildInfo } from '../core/container/tokens.js';
@@ -168,6 +170,23 @@ export function composeAppliance(opts: RootOptions): {
   c.register('AuthAvailability', once((k) =>
     new AuthAvailability({ registry: k.resolve(TOKENS.AuthRegistry), plugins: () => k.resolve<PluginHost>(TOKENS.PluginHost).list(), labModeOrigin: config.origin('auth.labMode') }),
   ));
+  // Publish/play gates: asked only while their plugin runs; a failed plugin's gate answers its onError.
+  c.register('GateChain', once((k) => {
+    const gatesLog = log.child('gates');
+    const chain = new GateChain({
+      auth: k.resolve<AuthRegistry>(TOKENS.AuthRegistry),
+      ownerState: (owner) => {
+        const state = k.resolve<PluginHost>(TOKENS.PluginHost).get(owner)?.state;
+        return state === 'running' ? 'running' : state === 'failed' || state === 'skipped' ? 'failed' : 'absent';
+      },
+      streams: k.resolve<StreamHub>(TOKENS.StreamHub),
+      refusals: new RefusalRecorder({ record: (e) => k.resolve<EventLog>(TOKENS.EventLog).record('core', e), log: gatesLog }),
+      log: gatesLog,
+      unavailableMessage: AUTH_UNAVAILABLE_MESSAGE,
+    });
+    chain.registerMetrics(k.resolve<MetricsRegistry>(TOKENS.MetricsRegistry));
+    return chain;
+  }));
   c.register(TOKENS.StorageRegistry, once(() => new StorageRegistry()));
   // Route docs are compiled once at registration; responses are checked against them only in tests.
   const routeDocs = new RouteDocCompiler({ checkResponses: opts.env['XLIVE_CHECK_RESPONSES'] === '1', log: log.child('http') });
@@ -289,6 +308,7 @@ export function composeAppliance(opts: RootOptions): {
         health: k.resolve(TOKENS.HealthRegistry),
         metrics: k.resolve(TOKENS.MetricsRegistry),
         auth: k.resolve(TOKENS.AuthRegistry),
+        gates: k.resolve<GateChain>('GateChain'),
         storage: k.resolve(TOKENS.StorageRegistry),
         storeFor: (owner) => createPluginStore(db, owner, pluginDbs, { kv }),
         events: k.resolve(TOKENS.EventLog),

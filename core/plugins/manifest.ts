@@ -7,7 +7,7 @@ import type { PluginManifest } from '../sdk/plugin.js';
 
 const KINDS = ['protocol', 'storage', 'auth', 'metrics', 'other'];
 /** Every permission a manifest may declare (docs/plugins.md). */
-export const PERMISSIONS = ['http', 'http:mount', 'http:public', 'streams:publish', 'streams:read', 'net:listen', 'storage:provide', 'auth:provide', 'streams:admin', 'metrics:expose', 'events:write'];
+export const PERMISSIONS = ['http', 'http:mount', 'http:public', 'streams:publish', 'streams:read', 'net:listen', 'storage:provide', 'auth:provide', 'streams:admin', 'metrics:expose', 'events:write', 'streams:gate'];
 const ID = '^[a-z][a-z0-9]*(-[a-z0-9]+)*$';
 
 /** JSON Schema of the `"xlive"` section of a plugin's package.json (plugin contract v1). */

@@ -12,6 +12,7 @@ import type { Logger } from '../logging/logger.js';
 import type { MetricsRegistry } from '../metrics/metrics-registry.js';
 import type { HttpMethod, HttpRegistrar, RouteHandler, RouteOptions, UpgradeHandler } from '../sdk/http.js';
 import type { EventLog } from '../events/event-log.js';
+import type { GateChain } from '../gates/gate-chain.js';
 import type { MetricsApi } from '../sdk/metrics.js';
 import type { NetApi, NetListener } from '../sdk/net.js';
 import type { PluginContext, PluginHostInfo, PluginManifest, PluginStore, PluginSummary } from '../sdk/plugin.js';
@@ -29,6 +30,8 @@ export interface ContextServices {
   health: HealthRegistry;
   metrics: MetricsRegistry;
   auth: AuthRegistry;
+  /** The publish/play gate chain (`ctx.gates`). */
+  gates: Pick<GateChain, 'prepare' | 'add' | 'decide' | 'revoke' | 'onRevoke'>;
   storage: StorageRegistry;
   storeFor(owner: string): PluginStore;
   events: EventLog;
@@ -257,6 +260,26 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
       verifyLink: (r, t) => s.auth.verifyLink(r, t),
       streamProtection: (path) => s.auth.streamProtection(path),
       setStreamProtection: (path, on, by) => s.auth.setStreamProtection(path, on, by),
+    },
+    gates: {
+      register: (def) => {
+        gate.require('streams:gate', 'decide publishes and plays (join the gate chain)');
+        const entry = s.gates.prepare(m.id, def);
+        gate.stage(`register gate ${entry.id}`, () => s.gates.add(entry));
+      },
+      decide: (q) => {
+        gate.require(q.action === 'publish' ? 'streams:publish' : 'streams:read', `ask the gate chain about a ${q.action}`);
+        return s.gates.decide(q);
+      },
+      revoke: (path) => {
+        gate.require('streams:gate', 'withdraw access to a stream');
+        s.gates.revoke(path);
+      },
+      onRevoke: (listener) => {
+        const off = s.gates.onRevoke(boundary.wrap('stream-event', listener));
+        unsubscribers.push(off);
+        return off;
+      },
     },
     storage: {
       register: (provider) => {

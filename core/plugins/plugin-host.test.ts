@@ -40,6 +40,7 @@ async function host(plugins: Array<[string, string[], string, string[]?]>, fault
       health: parts.health,
       metrics: parts.metrics,
       auth: parts.auth,
+      gates: parts.gates.chain,
       storage: parts.storage,
       storeFor: (owner) => createPluginStore(parts.db, owner, singlePluginDatabase(parts.db, silentLogger())),
       events: parts.events,

@@ -6,6 +6,7 @@ export * from './plugin.js';
 export * from './media.js';
 export * from './streams.js';
 export * from './auth.js';
+export * from './gates.js';
 export * from './storage.js';
 export * from './health.js';
 export * from './metrics.js';

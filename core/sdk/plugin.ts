@@ -1,6 +1,7 @@
 import type { Logger } from '../logging/logger.js';
 import type { AuthApi } from './auth.js';
 import type { EventsApi } from './events.js';
+import type { GatesApi } from './gates.js';
 import type { PluginFaultSummary, PluginTimers } from './faults.js';
 import type { HealthCheck, HealthReport } from './health.js';
 import type { HttpRegistrar } from './http.js';
@@ -14,8 +15,9 @@ import type { StreamApi } from './streams.js';
  * 1.1.0: `ctx.net` (own TCP listeners behind the host's connection caps), `ctx.timers`, `ctx.run`,
  * fault summaries in plugin status.
  * 1.2.0: `PluginInstance.reconfigure` (config changes applied live).
+ * 1.3.0: `ctx.gates` (publish/play gate chain) and the `streams:gate` permission.
  */
-export const PLUGIN_API_VERSION = '1.2.0';
+export const PLUGIN_API_VERSION = '1.3.0';
 
 export type PluginKind = 'protocol' | 'storage' | 'auth' | 'metrics' | 'other';
 
@@ -23,7 +25,7 @@ export type PluginKind = 'protocol' | 'storage' | 'auth' | 'metrics' | 'other';
  * Permissions a manifest may ask for:
  * `http` (routes under /plugins/<id>), `http:mount` (its `httpMounts` at top level), `http:public`
  * (routes without credentials), `streams:publish`, `streams:read`, `net:listen` (own listeners),
- * `storage:provide`, `auth:provide`.
+ * `storage:provide`, `auth:provide`, `streams:gate` (join the publish/play gate chain, `ctx.gates.register`).
  */
 export type PluginPermission =
   | 'http'
@@ -36,7 +38,8 @@ export type PluginPermission =
   | 'auth:provide'
   | 'streams:admin'
   | 'metrics:expose'
-  | 'events:write';
+  | 'events:write'
+  | 'streams:gate';
 
 /** The `"xlive"` section of a plugin's package.json, plus name/version/main from the package. */
 export interface PluginManifest {
@@ -118,6 +121,8 @@ export interface PluginContext<C = Record<string, unknown>> {
   readonly plugins: { list(): PluginSummary[] };
   readonly metrics: MetricsApi;
   readonly auth: AuthApi;
+  /** The publish/play gate chain: protocol plugins ask it, plugins with `streams:gate` join it (API 1.3). */
+  readonly gates: GatesApi;
   /** The storage provider registry: a storage plugin registers, others look up by name or take the default. */
   readonly storage: { register(provider: StorageProvider): void; get(name?: string): StorageProvider | undefined };
   readonly store: PluginStore;

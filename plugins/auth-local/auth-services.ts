@@ -100,7 +100,6 @@ export function createAuthServices(o: AuthServicesOptions): AuthServices {
   const gate = new StreamGate({
     keys: streamKeys,
     audit,
-    events: o.events,
     publishAuth: config.publishAuth,
     playbackKey: o.boxKeys.playback,
     attempts: new AttemptLimiter({ points: config.publishAttemptsPerMinute, windowMs: MINUTE, now }),

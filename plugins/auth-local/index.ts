@@ -2,6 +2,7 @@ import { changedConfigKeys, definePlugin, type PluginContext } from 'xlive/sdk';
 import { createAuthServices, type AuthServices } from './auth-services.js';
 import { deriveKeys, loadOrCreateBoxSecret } from './box-secret.js';
 import { withDefaults, type AuthLocalConfig, type PartialConfig } from './config.js';
+import { keyGate } from './key-gate.js';
 import { registerAuditRoutes } from './http/audit-routes.js';
 import { registerSessionRoutes } from './http/session-routes.js';
 import { registerStreamKeyRoutes } from './http/stream-key-routes.js';
@@ -16,7 +17,7 @@ const PRUNE_INTERVAL_MS = 10 * 60_000;
 /**
  * auth-local: who may do what on this box. Local accounts and panel sessions, API tokens, stream
  * keys and playback tokens, login lockouts, and the audit log — registered as the box's AuthProvider
- * so the core guards every route and the protocol plugins every publish/play with it.
+ * (the core guards every route with it) and as the gate at order 100 of the publish/play chain.
  */
 export default definePlugin<PartialConfig>({
   setup(ctx) {
@@ -46,15 +47,17 @@ export default definePlugin<PartialConfig>({
       },
       onHashRefused: () => refused.inc({ what: 'password-hash', reason: 'busy' }),
       setupCode: new SetupCode(setupCodeFile(ctx.paths.data, config)),
-      endViewers: (path, reason) => ctx.streams.endReaders(path, reason),
+      endViewers: (path, reason) => endViewers(ctx, path, reason),
     });
     ctx.auth.register(services.provider);
+    // Its stream-key and protected-stream checks are one gate of the publish/play chain (order 100).
+    ctx.gates.register(keyGate(services.gate));
     registerSessionRoutes(ctx.http, services);
     registerUserRoutes(ctx.http, services);
     registerTokenRoutes(ctx.http, services);
     registerStreamKeyRoutes(ctx.http, services, {
       kick: (path, reason) => ctx.streams.kick(path, reason),
-      endViewers: (path, reason) => ctx.streams.endReaders(path, reason),
+      endViewers: (path, reason) => endViewers(ctx, path, reason),
       boxNames: () => ctx.host.boxNames(),
       rtmpPort: () => ctx.host.listeners()['rtmp']?.port,
     });
@@ -71,6 +74,12 @@ export default definePlugin<PartialConfig>({
     };
   },
 });
+
+/** Access to `path` was withdrawn: cut its viewers, and have protocols that keep play decisions (HLS) forget them. */
+function endViewers(ctx: PluginContext<PartialConfig>, path: string, reason: string): number {
+  ctx.gates.revoke(path);
+  return ctx.streams.endReaders(path, reason);
+}
 
 /** Start-up checks and the lockout pruning timer (stopped by the plugin's abort signal). */
 function startServices(ctx: PluginContext<PartialConfig>, services: AuthServices): void {

@@ -53,9 +53,8 @@ describe('StreamGate: stream keys and playback', () => {
       assert.equal(audit.length, 3);
       assert.equal(audit[0]!.ip, '192.0.2.10', 'the IP without the port');
       assert.ok(!JSON.stringify(audit).includes(wrong) && !JSON.stringify(audit).includes(key), 'keys never reach the audit log');
-      assert.equal(h.events.length, 3);
-      assert.deepEqual({ type: h.events[0]!.type, severity: h.events[0]!.severity, stream: h.events[0]!.stream }, { type: 'publish.refused', severity: 'warn', stream: 'live/stage' });
-      assert.ok(!JSON.stringify(h.events).includes(wrong));
+      // The event (`stream.publish.refused`, naming the gate and the reason) is the gate chain's: see core/gates.
+      assert.equal(h.events.length, 0);
     } finally {
       h.close();
     }

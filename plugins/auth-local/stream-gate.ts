@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { AuthenticationError, maskStreamName, RateLimitedError, type Credentials, type EventsApi, type Principal } from 'xlive/sdk';
+import { AuthenticationError, maskStreamName, RateLimitedError, type Credentials, type Principal } from 'xlive/sdk';
 import type { AttemptLimiter } from './attempt-limiter.js';
 import type { AuditLog } from './audit-log.js';
 import { verifyPlaybackToken } from './playback-token.js';
@@ -10,7 +10,6 @@ type StreamCredentials = Extract<Credentials, { type: 'stream' }>;
 export interface StreamGateDeps {
   keys: StreamKeyStore;
   audit: AuditLog;
-  events: Pick<EventsApi, 'record'>;
   publishAuth: 'key' | 'open';
   playbackKey: Uint8Array;
   /** All publish attempts per IP (points per minute). */
@@ -51,8 +50,8 @@ function maskPath(app: string, name: string): string {
  * - `?token=<playback token>` on a protected stream → a `stream` principal allowed to read it;
  * - anything else → an anonymous principal: may read unprotected streams, may publish only when the
  *   policy is `open`.
- * Refused publishes are audited, recorded as `publish.refused` events and counted per IP; too many
- * attempts or refusals from one IP are refused with RateLimitedError.
+ * Refused publishes are audited and counted per IP (the gate chain records the `stream.publish.refused`
+ * event with the reason); too many attempts or refusals from one IP are refused with RateLimitedError.
  */
 export class StreamGate {
   /** Where each principal this gate issued came from (for audit and per-IP limits in `authorize`). */
@@ -160,7 +159,6 @@ export class StreamGate {
   private refuse(ip: string, shownPath: string, reason: string): void {
     this.d.onRefused?.('denied');
     this.d.audit.record({ actor: 'anonymous', ip, action: 'publish.refused', detail: { stream: shownPath, reason } });
-    this.d.events.record({ type: 'publish.refused', severity: 'warn', ...(shownPath.includes('key#') ? {} : { stream: shownPath }), message: `publish of ${shownPath} from ${ip} refused: ${reason}`, data: { ip, reason } });
     const r = this.d.failures.consume(ip);
     if (!r.ok && r.blockedNow) {
       this.d.audit.record({ actor: 'anonymous', ip, action: 'publish.blocked', detail: { seconds: Math.ceil(r.retryAfterMs / 1000) } });

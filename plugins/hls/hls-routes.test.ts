@@ -1,7 +1,6 @@
 /** Live routes: bad names and traversal attempts, unknown streams, CORS preflight, play tokens. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AuthApi, Principal } from 'xlive/sdk';
 import type { Harness } from './test-support/plugin-harness.js';
 const { harness, haveFfmpeg, useClip, pushAll, rawGet, until, uris } = await import('./test-support/plugin-harness.js');
 
@@ -53,13 +52,9 @@ describe('hls plugin: requests', { skip: haveFfmpeg ? false : 'ffmpeg missing' }
 
 describe('hls plugin: play tokens', { skip: haveFfmpeg ? false : 'ffmpeg missing' }, () => {
   test('?token= is checked on playlists and segments and carried into segment URIs', async () => {
-    const viewer: Principal = { id: 'token:v', kind: 'token', scopes: [] };
-    const auth: AuthApi = {
-      register: () => undefined,
-      authenticate: async (c) => (c.type === 'stream' && c.query['token'] === 's3cr et' ? viewer : { id: 'anonymous', kind: 'anonymous', scopes: [] }),
-      authorize: async (p, resource, action) => p.id === 'token:v' && resource === 'stream:live/p' && action === 'read',
-    };
-    const h = await harness({}, { auth });
+    let asked = 0;
+    const gate = (req: { path: string; token?: string }) => (asked++, req.path === 'live/p' && req.token === 's3cr et' ? { allow: true as const } : { allow: false as const, reason: 'no valid playback token' });
+    const h = await harness({}, { gate });
     try {
       const pub = h.t.hub.publish('live/p', { protocol: 'test' });
       await pushAll(pub, fixture.clip.slice(0, 200));
@@ -72,6 +67,13 @@ describe('hls plugin: play tokens', { skip: haveFfmpeg ? false : 'ffmpeg missing
       for (const uri of listed) assert.match(uri, /^[A-Za-z0-9]+-\d+\.ts\?token=s3cr%20et$/);
       assert.equal((await fetch(`${h.url}/hls/live/p/${listed[0]}`)).status, 200);
       assert.equal((await fetch(`${h.url}/hls/live/p/${listed[0]!.split('?')[0]}`)).status, 403);
+      // An allowed viewer session (address, stream, query) is asked once, not per request; refusals
+      // are not kept: the refused playlist, the allowed playlist (its segment shares it), the segment
+      // without the token.
+      const before = asked;
+      for (let i = 0; i < 3; i++) assert.equal((await fetch(`${h.url}/hls/live/p/index.m3u8?token=s3cr%20et`)).status, 200);
+      assert.equal(asked, before, 'a kept decision is not asked again');
+      assert.equal(before, 3);
       pub.close();
     } finally {
       await h.close();

@@ -1,14 +1,13 @@
 /**
  * Live HLS over HTTP: `GET /hls/<app>/<stream>/index.m3u8` (from memory) and its segments
  * `GET /hls/<app>/<stream>/<session>-<seq>.ts` (streamed from storage). Names are checked strictly
- * before anything else, then play auth as in the other protocols (`?token=` is carried into the
- * segment URIs of the playlist), then the stream's HLS state; every request counts its viewer.
+ * before anything else, then the play gates as in the other protocols — asked once per viewer session
+ * (PlayDecisions), the playlist's query (`?token=`…) carried into its segment URIs — then the
+ * stream's HLS state; every request counts its viewer.
  */
 import {
-  ForbiddenError,
   NotFoundError,
   StreamNotFoundError,
-  type AuthApi,
   type HttpRegistrar,
   type Logger,
   type RouteHandler,
@@ -19,14 +18,15 @@ import type { HlsConfig } from './config.js';
 import type { HlsStreams } from './hls-streams.js';
 import { PLAYLIST_TYPE, sendBuffer, sendObject, SEGMENT_TYPE } from './http-send.js';
 import { withQuery } from './live-playlist.js';
+import { canonicalQuery, type PlayDecisions } from './play-decisions.js';
 import { PLAYLIST_NAME, isSegmentName, liveKey } from './segment-name.js';
 import { ViewerCounter } from './viewer-counter.js';
 
 export const HLS_MOUNT = '/hls';
 /** Longer request paths are refused before they are looked at. */
 const MAX_PATH_LENGTH = 400;
-/** Playback tokens longer than this are not copied into playlists. */
-const MAX_TOKEN_LENGTH = 2048;
+/** Queries longer than this are not copied into playlists. */
+const MAX_QUERY_LENGTH = 2048;
 
 export interface LiveRequest {
   app: string;
@@ -53,7 +53,8 @@ export function parseLiveRequest(pathname: string, streams: Pick<StreamApi, 'par
 export interface LiveRouteDeps {
   hls: Pick<HlsStreams, 'get' | 'storage'>;
   streams: Pick<StreamApi, 'parsePath'>;
-  auth: Pick<AuthApi, 'authenticate' | 'authorize'>;
+  /** Play decisions of the gate chain, kept per viewer session. */
+  plays: Pick<PlayDecisions, 'decide'>;
   http: Pick<HttpRegistrar, 'raw' | 'remote' | 'alreadySent'>;
   viewers: ViewerCounter;
   config: HlsConfig;
@@ -68,7 +69,7 @@ export function liveHandler(deps: LiveRouteDeps): RouteHandler {
     const target = parseLiveRequest(c.req.path, deps.streams);
     const query = c.req.query();
     const remote = deps.http.remote(c);
-    const path = await authorizePlay(deps.auth, target, query, remote);
+    const path = deps.streams.parsePath(await deps.plays.decide(target.app, target.name, query, remote)).path;
     const stream = deps.hls.get(path);
     if (!stream) throw new StreamNotFoundError(`stream ${path} has no hls: it is not being published`, { details: { path } });
     deps.viewers.touch(path, ViewerCounter.sessionKey(ipOf(remote), c.req.header('user-agent')));
@@ -77,8 +78,9 @@ export function liveHandler(deps: LiveRouteDeps): RouteHandler {
       if (stream.segmentCount === 0 && !(await stream.waitForSegment(firstSegmentWaitMs))) {
         throw new StreamNotFoundError(`stream ${path} has no hls segment yet`, { details: { path } });
       }
-      const token = query['token'];
-      const text = token && token.length <= MAX_TOKEN_LENGTH ? withQuery(stream.playlistText(), `token=${encodeURIComponent(token)}`) : stream.playlistText();
+      // Segments carry the playlist's query, so they are the same viewer session to the play decisions.
+      const carried = canonicalQuery(query);
+      const text = carried.length <= MAX_QUERY_LENGTH ? withQuery(stream.playlistText(), carried) : stream.playlistText();
       return sendBuffer(deps.http, c, { 'Content-Type': PLAYLIST_TYPE, 'Cache-Control': 'no-cache' }, Buffer.from(text));
     }
 
@@ -89,17 +91,6 @@ export function liveHandler(deps: LiveRouteDeps): RouteHandler {
     if (!obj) throw new NotFoundError(`segment ${target.file} of ${path} is not available (it may have left the live window)`, { details: { path } });
     return sendObject(deps.http, c, { 'Content-Type': SEGMENT_TYPE, 'Cache-Control': segmentCache }, obj, deps.log);
   };
-}
-
-/** Play auth, as RTMP play and HTTP-FLV do it: `stream` credentials, then `read` on `stream:<path>`. */
-async function authorizePlay(auth: LiveRouteDeps['auth'], target: LiveRequest, query: Record<string, string>, remote: string): Promise<StreamPath> {
-  const principal = await auth.authenticate({ type: 'stream', app: target.app, name: target.name, query, remote, action: 'read' });
-  // A stream credential may name the real path its key maps to.
-  const path = principal.streamPath ?? target.path;
-  if (!(await auth.authorize(principal, `stream:${path}`, 'read'))) {
-    throw new ForbiddenError(`${principal.display ?? principal.id} may not watch ${path}`, { details: { path } });
-  }
-  return path;
 }
 
 /** `ip:port` (IPv4 or IPv6) → ip. */

@@ -9,6 +9,7 @@
 import { definePlugin, StorageError, type PluginContext, type PluginInstance, type RouteOptions } from 'xlive/sdk';
 import { resolveConfig, type HlsConfig } from './config.js';
 import { registerHlsMetrics } from './hls-metrics.js';
+import { PlayDecisions } from './play-decisions.js';
 import { HLS_MOUNT, liveHandler } from './hls-routes.js';
 import { HlsStreams } from './hls-streams.js';
 import { HLS_ROUTE_DOCS as DOCS } from './route-docs.js';
@@ -60,7 +61,9 @@ function setup(ctx: PluginContext<HlsConfig>): PluginInstance {
   ctx.http.route('GET', `${HLS_MOUNT}/recordings/:id/:file`, recordingSegmentHandler(recordingDeps), vod('A recorded segment', true));
   registerRecordingLinks({ hls, http: ctx.http, auth: ctx.auth, log: ctx.log });
 
-  const live = liveHandler({ hls, streams: ctx.streams, auth: ctx.auth, http: ctx.http, viewers, config, log: ctx.log });
+  const plays = new PlayDecisions({ gates: ctx.gates });
+  ctx.gates.onRevoke((path) => plays.forget(path));
+  const live = liveHandler({ hls, streams: ctx.streams, plays, http: ctx.http, viewers, config, log: ctx.log });
   ctx.http.route('GET', `${HLS_MOUNT}/*`, live, { public: true, media: true, doc: DOCS.live });
   ctx.http.route('OPTIONS', `${HLS_MOUNT}/*`, preflightHandler('GET, OPTIONS'), { public: true, media: true, doc: DOCS.livePreflight });
 

@@ -3,11 +3,11 @@
  * viewer may read it, enforce the viewer cap, and run FlvViewer sessions counted in one registry.
  */
 import {
-  ForbiddenError,
   NotFoundError,
   StreamNotFoundError,
+  gateRefusalError,
   isXliveError,
-  type AuthApi,
+  type GatesApi,
   type Logger,
   type StreamApi,
   type StreamPath,
@@ -32,7 +32,8 @@ export interface FlvRequest {
 
 export interface FlvServiceDeps {
   streams: Pick<StreamApi, 'subscribe' | 'get' | 'parsePath'>;
-  auth: Pick<AuthApi, 'authenticate' | 'authorize'>;
+  /** The publish/play gate chain (`ctx.gates`). */
+  gates: Pick<GatesApi, 'decide'>;
   log: Logger;
   config: HttpFlvConfig;
   viewers: ViewerRegistry;
@@ -52,28 +53,18 @@ export class FlvService {
   }
 
   /**
-   * Everything before a byte is sent: path, authentication, `read` authorisation on
-   * `stream:<app>/<name>`, the viewer cap, and that the stream is live. Returns the stream path.
-   * Throws NotFoundError/ValidationError, AuthenticationError, ForbiddenError, LimitExceededError,
-   * StreamNotFoundError (and counts the refusal).
+   * Everything before a byte is sent: path, the play gates (a refusal names the gate and its reason),
+   * the viewer cap, and that the stream is live. Returns the stream path. Throws
+   * NotFoundError/ValidationError, ForbiddenError/RateLimitedError/AuthUnavailableError (a gate
+   * refused), LimitExceededError, StreamNotFoundError (and counts the refusal).
    */
   async admit(req: FlvRequest): Promise<StreamPath> {
     try {
       const target = this.parseRequestPath(req.pathname);
-      const { auth } = this.deps;
-      const principal = await auth.authenticate({
-        type: 'stream',
-        app: target.app,
-        name: target.name,
-        query: req.query,
-        action: 'read',
-        ...(req.remote === undefined ? {} : { remote: req.remote }),
-      });
-      // A stream credential may name the real path its key maps to.
-      const path = principal.streamPath ?? target.path;
-      if (!(await auth.authorize(principal, `stream:${path}`, 'read'))) {
-        throw new ForbiddenError(`${principal.display ?? principal.id} may not watch ${path}`, { details: { path } });
-      }
+      const outcome = await this.deps.gates.decide({ action: 'play', protocol: req.protocol, app: target.app, name: target.name, query: req.query, remote: req.remote ?? 'unknown' });
+      if (!outcome.allow) throw gateRefusalError(outcome, 'play');
+      // A gate may map the request to the real path (a key sent as the name).
+      const path = this.deps.streams.parsePath(outcome.path).path;
       this.deps.viewers.assertCapacity();
       if (!this.deps.streams.get(path)?.publisher) {
         throw new StreamNotFoundError(`stream ${path} is not being published`, { details: { path } });

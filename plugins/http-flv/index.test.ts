@@ -1,28 +1,28 @@
 /** The plugin entry: admission (auth, viewer cap) over HTTP-FLV and WebSocket-FLV. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AuthApi } from 'xlive/sdk';
+import type { GateRequest } from 'xlive/sdk';
 
 const { harness, fetchFlv, until } = await import('./testing/plugin-harness.js');
 const { WsTestClient } = await import('./testing/ws-test-client.js');
 
 describe('http-flv plugin: admission', () => {
-  it('asks auth for a stream credential with the query, and refuses with 403', async () => {
-    const seen: unknown[] = [];
-    const auth: AuthApi = {
-      register: () => undefined,
-      authenticate: async (c) => (seen.push(c), { id: 'viewer', kind: 'anonymous', scopes: [] }),
-      authorize: async (_p, resource, action) => resource === 'stream:live/ok' && action === 'read',
-    };
-    const h = await harness({}, { auth });
+  it('asks the play gates with the query, and refuses with a 403 naming the gate and its reason', async () => {
+    const seen: GateRequest[] = [];
+    const gate = (req: GateRequest) => (seen.push(req), req.path === 'live/ok' ? { allow: true as const } : { allow: false as const, reason: 'not on the guest list' });
+    const h = await harness({}, { gate });
     try {
       h.t.hub.publish('live/ok', { protocol: 'test' });
       h.t.hub.publish('live/secret', { protocol: 'test' });
       const denied = await fetchFlv(h.port, '/flv/live/secret.flv?token=abc');
       assert.equal(denied.res.statusCode, 403);
-      assert.match((await denied.body).toString(), /FORBIDDEN/);
-      assert.deepEqual({ ...(seen[0] as object), remote: undefined }, { type: 'stream', app: 'live', name: 'secret', query: { token: 'abc' }, action: 'read', remote: undefined });
-      assert.match((seen[0] as { remote: string }).remote, /^127\.0\.0\.1:\d+$/);
+      const problem = JSON.parse((await denied.body).toString()) as Record<string, unknown>;
+      assert.equal(problem['code'], 'FORBIDDEN');
+      assert.deepEqual([problem['gate'], problem['reason']], ['test', 'not on the guest list']);
+      assert.match(String(problem['detail']), /refused by test: not on the guest list/);
+      const first = seen[0]!;
+      assert.deepEqual({ action: first.action, protocol: first.protocol, app: first.app, name: first.name, query: { ...first.query }, token: first.token, ip: first.ip }, { action: 'play', protocol: 'http-flv', app: 'live', name: 'secret', query: { token: 'abc' }, token: 'abc', ip: '127.0.0.1' });
+      assert.match(first.remote, /^127\.0\.0\.1:\d+$/);
       const ws = await WsTestClient.open(h.port, '/flv/live/secret.flv?token=abc');
       assert.equal(ws.status, 403);
       const ok = await fetchFlv(h.port, '/flv/live/ok.flv');

@@ -19,7 +19,7 @@ export default definePlugin<HttpFlvConfig>({
     const config = resolveConfig(ctx.config as unknown as Record<string, unknown>);
     const viewers = new ViewerRegistry(config.maxViewers);
     const metrics = registerFlvMetrics(ctx.metrics, viewers);
-    const service = new FlvService({ streams: ctx.streams, auth: ctx.auth, log: ctx.log, config, viewers, metrics });
+    const service = new FlvService({ streams: ctx.streams, gates: ctx.gates, log: ctx.log, config, viewers, metrics });
 
     ctx.http.route('GET', `${FLV_MOUNT}/*`, httpFlvHandler(service, ctx.http), {
       public: true,

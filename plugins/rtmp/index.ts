@@ -42,7 +42,7 @@ export default definePlugin<RtmpPluginConfig>({
     const connections = ctx.metrics.counter<'protocol'>({ name: 'xlive_connections_total', help: 'Connections accepted, by protocol', labelNames: ['protocol'] });
     const server = new RtmpServer(ctx.config, {
       streams: ctx.streams,
-      auth: ctx.auth,
+      gates: ctx.gates,
       log: ctx.log,
       onConnection: () => connections.inc({ protocol: 'rtmp' }),
       // The host's listener: checked against net:listen, reported, and behind the connection caps.

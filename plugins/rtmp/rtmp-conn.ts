@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { describeError, ParseError, TurnWriter, type AuthApi, type ConnectionAdmission, type Logger, type StreamApi } from 'xlive/sdk';
+import { describeError, ParseError, TurnWriter, type GatesApi, type ConnectionAdmission, type Logger, type StreamApi } from 'xlive/sdk';
 import { ChunkReader, type RtmpMessage } from './codec/chunk-reader.js';
 import { encodeChunks, MessageType, type OutgoingMessage } from './codec/chunk-writer.js';
 import { ServerHandshake, type HandshakeOptions } from './codec/handshake.js';
@@ -22,7 +22,8 @@ export interface RtmpConnLimits {
 /** What a connection needs from its server. */
 export interface RtmpConnDeps {
   streams: Pick<StreamApi, 'publish' | 'subscribe' | 'get' | 'parsePath'>;
-  auth: Pick<AuthApi, 'authenticate' | 'authorize'>;
+  /** The publish/play gate chain (`ctx.gates`). */
+  gates: Pick<GatesApi, 'decide'>;
   log: Logger;
   limits: RtmpConnLimits;
   /** Whether one more stream may be published through this server. */

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AuthApi, Credentials } from 'xlive/sdk';
 import { silentLogger } from '../../core/logging/logger.js';
 import { StreamHub } from '../../core/streams/stream-hub.js';
+import { testGateChain } from '../../test/helpers/gate-chain.js';
 
 const { RtmpServer } = await import('./rtmp-server.js');
 
@@ -74,20 +74,11 @@ async function waitUntil(cond: () => boolean, timeoutMs: number, what: string): 
 
 describe('rtmp end to end with ffmpeg', { timeout: 60_000 }, () => {
   const hub = new StreamHub();
-  const seen: Credentials[] = [];
-  /** Records credentials; the name `streamkey123` is a key for live/test. */
-  const auth: AuthApi = {
-    register() {},
-    async authenticate(c) {
-      seen.push(c);
-      if (c.type === 'stream' && c.name === 'streamkey123') return { id: 'key', kind: 'stream', scopes: [], streamPath: 'live/test' };
-      return { id: 'anonymous', kind: 'anonymous', scopes: [] };
-    },
-    async authorize() {
-      return true;
-    },
-  };
-  const server = new RtmpServer({ host: '127.0.0.1', port: 0 }, { streams: hub, auth, log: silentLogger() });
+  /** Records requests; the name `streamkey123` is a key for live/test. */
+  const gates = testGateChain(hub);
+  const seen = gates.seen;
+  gates.gate((req) => (req.name === 'streamkey123' ? { allow: true, path: 'live/test' } : { allow: true }));
+  const server = new RtmpServer({ host: '127.0.0.1', port: 0 }, { streams: hub, gates: gates.chain, log: silentLogger() });
   let base = '';
 
   before(async () => {
@@ -109,7 +100,7 @@ describe('rtmp end to end with ffmpeg', { timeout: 60_000 }, () => {
     const first = publish(`${base}/live/test?key=k1`);
     await waitUntil(ready, 15_000, 'the first publish');
     assert.deepEqual(hub.get('live/test')!.media.video, { codec: 'h264', width: 640, height: 360, profile: 'Constrained Baseline' });
-    assert.ok(seen.some((c) => c.type === 'stream' && c.name === 'test' && c.query.key === 'k1'), '?key= reached authenticate()');
+    assert.ok(seen.some((c) => c.name === 'test' && c.key === 'k1'), '?key= reached the gates');
 
     // ffprobe sees exactly H.264 + AAC.
     const probe = await run('ffprobe', ['-v', 'error', '-rw_timeout', '5000000', '-show_streams', '-of', 'json', `${base}/live/test`], 15_000);
@@ -145,7 +136,7 @@ describe('rtmp end to end with ffmpeg', { timeout: 60_000 }, () => {
     await waitUntil(() => hub.get('live/test') === undefined, 5000, 'the unpublish');
     const again = publish(`${base}/live/streamkey123`);
     await waitUntil(ready, 15_000, 'the republish');
-    assert.ok(seen.some((c) => c.type === 'stream' && c.name === 'streamkey123'), 'key in the name reached authenticate()');
+    assert.ok(seen.some((c) => c.name === 'streamkey123'), 'key in the name reached the gates');
     killChild(again.child);
     await again.done;
   });

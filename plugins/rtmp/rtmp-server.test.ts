@@ -2,13 +2,12 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AuthApi, Credentials, Principal } from 'xlive/sdk';
 import { SinkLogger, type LogRecord } from '../../core/logging/logger.js';
 import { StreamHub } from '../../core/streams/stream-hub.js';
 import { SeededRandom } from '../../test/helpers/seeded-random.js';
+import { testGateChain } from '../../test/helpers/gate-chain.js';
 import type { RtmpTestClient as Client } from './testing/rtmp-test-client.js';
 
-const { AuthenticationError } = await import('xlive/sdk');
 const { RtmpServer } = await import('./rtmp-server.js');
 const { RtmpTestClient } = await import('./testing/rtmp-test-client.js');
 const { encodeAmf0, EcmaArray } = await import('xlive/media');
@@ -28,24 +27,17 @@ const MEDIA = {
   audio: hex('af 01 21 00 49'),
 };
 
-/** Auth that records every request; keys: `bad` is refused, `secret` maps to live/stage, `ro` may only read. */
-function recordingAuth(): AuthApi & { seen: Credentials[] } {
-  const seen: Credentials[] = [];
-  return {
-    seen,
-    register() {},
-    async authenticate(c) {
-      seen.push(c);
-      if (c.type !== 'stream') throw new AuthenticationError('wrong credentials');
-      const key = c.query.key ?? c.name;
-      if (key === 'bad') throw new AuthenticationError('unknown stream key');
-      if (key === 'secret') return { id: 'stream:live/stage', kind: 'stream', scopes: [], streamPath: 'live/stage' };
-      return { id: key === 'ro' ? 'viewer' : 'anonymous', kind: 'anonymous', scopes: [] };
-    },
-    async authorize(p: Principal, _resource, action) {
-      return !(p.id === 'viewer' && action === 'publish');
-    },
-  };
+/** A gate that records every request; keys: `bad` is refused, `secret` maps to live/stage, `ro` may only read. */
+function recordingGates(hub: StreamHub) {
+  const t = testGateChain(hub);
+  t.gate((req) => {
+    const key = req.query['key'] ?? req.name;
+    if (key === 'bad') return { allow: false, reason: 'unknown stream key' };
+    if (key === 'secret') return { allow: true, path: 'live/stage' };
+    if (key === 'ro' && req.action === 'publish') return { allow: false, reason: 'this key may only read' };
+    return { allow: true };
+  });
+  return t;
 }
 
 const servers: RtmpServerT[] = [];
@@ -55,10 +47,10 @@ after(async () => {
 
 async function start(config: Record<string, number> = {}) {
   const hub = new StreamHub();
-  const auth = recordingAuth();
+  const auth = recordingGates(hub);
   const logs: LogRecord[] = [];
   const log = new SinkLogger((r) => void logs.push(r), 'debug', ['rtmp']);
-  const server = new RtmpServer({ host: '127.0.0.1', port: 0, ...config }, { streams: hub, auth, log });
+  const server = new RtmpServer({ host: '127.0.0.1', port: 0, ...config }, { streams: hub, gates: auth.chain, log });
   servers.push(server);
   const { port } = await server.start();
   const line = (re: RegExp) => logs.find((r) => re.test(`${r.prefixes.map((p) => `[${p}]`).join(' ')} ${r.msg}`));
@@ -192,12 +184,12 @@ describe('rtmp server: publish and play', () => {
 });
 
 describe('rtmp server: auth', () => {
-  it('passes the stream key from the name and from ?key= to authenticate()', async () => {
+  it('passes the stream key from the name and from ?key= to the gates', async () => {
     const { port, auth, hub } = await start();
     const a = await publisher(port, 'plainkey');
     const b = await publisher(port, 'cam2?key=k2&x=1');
     assert.deepEqual(
-      auth.seen.map((c) => c.type === 'stream' && { app: c.app, name: c.name, query: c.query }),
+      auth.seen.map((c) => ({ app: c.app, name: c.name, query: { ...c.query } })),
       [
         { app: 'live', name: 'plainkey', query: {} },
         { app: 'live', name: 'cam2', query: { key: 'k2', x: '1' } },
@@ -208,7 +200,7 @@ describe('rtmp server: auth', () => {
     b.c.close();
   });
 
-  it('publishes at the path the auth provider maps a key to', async () => {
+  it('publishes at the path a gate maps a key to', async () => {
     const { port, hub } = await start();
     const { c, info } = await publisher(port, 'secret');
     assert.equal(info.code, 'NetStream.Publish.Start');
@@ -221,7 +213,7 @@ describe('rtmp server: auth', () => {
     const { c, info } = await publisher(port, 'cam?key=bad');
     assert.equal(info.code, 'NetStream.Publish.Denied');
     await c.closed;
-    const l = line(/refused: authentication failed/);
+    const l = line(/refused: refused by test: unknown stream key/);
     assert.ok(l, 'log line');
     assert.match(l.prefixes.join(' '), /conn 127\.0\.0\.1:\d+/);
     assert.equal(l.level, 'warn');
@@ -234,7 +226,7 @@ describe('rtmp server: auth', () => {
     assert.equal((await publisher(port, '')).info.code, 'NetStream.Publish.BadName');
   });
 
-  it('refuses play with bad credentials with Play.Failed and sends ?token= to authenticate()', async () => {
+  it('refuses play with bad credentials with Play.Failed and sends ?token= to the gates', async () => {
     const { port, auth } = await start();
     const c = await RtmpTestClient.open(port);
     await c.connectApp('live');
@@ -242,7 +234,7 @@ describe('rtmp server: auth', () => {
     assert.equal((await c.play(id, 'cam?token=bad&key=bad')).code, 'NetStream.Play.Failed');
     await c.closed;
     const last = auth.seen.at(-1)!;
-    assert.ok(last.type === 'stream' && last.query.token === 'bad');
+    assert.ok(last.action === 'play' && last.token === 'bad');
   });
 });
 

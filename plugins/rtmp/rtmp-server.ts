@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { AuthApi, ConnectionAdmission, Logger, StreamApi } from 'xlive/sdk';
+import type { GatesApi, ConnectionAdmission, Logger, StreamApi } from 'xlive/sdk';
 import type { HandshakeOptions } from './codec/handshake.js';
 import { RtmpConn, type RtmpConnInfo, type RtmpConnLimits } from './rtmp-conn.js';
 import { RtmpListener, type RtmpListenerFactory, type RtmpListenerPort } from './rtmp-listener.js';
@@ -26,7 +26,8 @@ export const DEFAULT_RTMP_CONFIG: RtmpServerConfig = {
 
 export interface RtmpServerDeps {
   streams: Pick<StreamApi, 'publish' | 'subscribe' | 'get' | 'parsePath'>;
-  auth: Pick<AuthApi, 'authenticate' | 'authorize'>;
+  /** The publish/play gate chain (`ctx.gates`). */
+  gates: Pick<GatesApi, 'decide'>;
   log: Logger;
   now?: () => number;
   handshake?: HandshakeOptions;
@@ -126,7 +127,7 @@ export class RtmpServer {
     const id = String(++this.seq);
     const conn = new RtmpConn(id, socket, {
       streams: this.deps.streams,
-      auth: this.deps.auth,
+      gates: this.deps.gates,
       log: this.deps.log,
       limits: this.config,
       mayPublish: () => this.publishingCount() < this.config.maxStreams,

@@ -1,51 +1,29 @@
-import { describeError, maskStreamPath, type AuthApi, type Principal, type StreamApi } from 'xlive/sdk';
+import { describeError, describeRefusal, type GatesApi } from 'xlive/sdk';
 import type { StreamRequest } from './stream-request.js';
 
 export type StreamAction = 'publish' | 'read';
 
 export type AccessResult =
-  | { ok: true; path: string; principal: Principal }
-  /** `bad-name`: the path is unusable; `denied`: credentials refused or not allowed. */
+  | { ok: true; path: string }
+  /** `bad-name`: the path is unusable; `denied`: a gate refused (the reason names it). */
   | { ok: false; refusal: 'bad-name' | 'denied'; reason: string };
 
 export interface AccessDeps {
-  auth: Pick<AuthApi, 'authenticate' | 'authorize'>;
-  streams: Pick<StreamApi, 'parsePath'>;
+  gates: Pick<GatesApi, 'decide'>;
 }
 
 /**
- * Authenticate a publish/play request as `stream` credentials, map it to `<app>/<stream>` (an auth
- * provider may map a key to its real path via `principal.streamPath`) and authorize the action on
- * `stream:<path>`.
+ * Ask the gate chain about a publish/play request (`<app>/<name>` with its query and the client
+ * address). A gate may map the request to its real path (auth-local maps a key sent as the name);
+ * a refusal's reason names the gate and is safe to send to the client (no key in it).
  */
-export async function authorizeStream(
-  deps: AccessDeps,
-  req: StreamRequest,
-  action: StreamAction,
-  remote: string,
-): Promise<AccessResult> {
+export async function authorizeStream(deps: AccessDeps, req: StreamRequest, action: StreamAction, remote: string): Promise<AccessResult> {
   if (req.name === '') return { ok: false, refusal: 'bad-name', reason: 'empty stream name' };
-  let principal: Principal;
   try {
-    principal = await deps.auth.authenticate({ type: 'stream', app: req.app, name: req.name, query: req.query, remote, action });
+    const outcome = await deps.gates.decide({ action: action === 'publish' ? 'publish' : 'play', protocol: 'rtmp', app: req.app, name: req.name, query: req.query, remote });
+    if (outcome.allow) return { ok: true, path: outcome.path };
+    return { ok: false, refusal: outcome.code === 'BAD_NAME' ? 'bad-name' : 'denied', reason: describeRefusal(outcome) };
   } catch (err) {
-    return { ok: false, refusal: 'denied', reason: `authentication failed: ${describeError(err)}` };
+    return { ok: false, refusal: 'denied', reason: `the decision failed: ${describeError(err)}` };
   }
-  let path: string;
-  try {
-    path = deps.streams.parsePath(principal.streamPath ?? `${req.app}/${req.name}`).path;
-  } catch (err) {
-    return { ok: false, refusal: 'bad-name', reason: describeError(err) };
-  }
-  let allowed: boolean;
-  try {
-    allowed = await deps.auth.authorize(principal, `stream:${path}`, action);
-  } catch (err) {
-    return { ok: false, refusal: 'denied', reason: `authorization failed: ${describeError(err)}` };
-  }
-  if (!allowed) {
-    // The path may be a stream key sent as the name: never put it in a reason that gets logged.
-    return { ok: false, refusal: 'denied', reason: `${principal.display ?? principal.id} may not ${action} ${maskStreamPath(path)}` };
-  }
-  return { ok: true, path, principal };
 }

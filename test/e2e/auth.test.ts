@@ -153,7 +153,7 @@ describe('auth-local end to end', () => {
     assert.notEqual(refused.code, 0, 'the old key is refused');
     const withQuery = await publish(`${app.rtmpUrl}/live/stage?key=${newKey}`);
     assert.equal(withQuery.code, 0, withQuery.stderr);
-    const events = await call<{ items: Array<{ type: string; stream: string | null; message: string }> }>(app.httpUrl, 'GET', '/api/v1/events?type=publish.refused', admin);
+    const events = await call<{ items: Array<{ type: string; stream: string | null; message: string }> }>(app.httpUrl, 'GET', '/api/v1/events?type=stream.publish.refused', admin);
     assert.ok(events.body.items.length >= 1);
     assert.ok(!JSON.stringify(events.body).includes(oldKey), 'events never show a key');
     const started = await call<{ items: Array<{ stream: string }> }>(app.httpUrl, 'GET', '/api/v1/events?type=stream.started', admin);

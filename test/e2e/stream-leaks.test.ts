@@ -86,6 +86,8 @@ describe('stream auth leaks (real box, real ffmpeg)', () => {
     const old = await link();
     const holder = peer(startViewer(`${app.httpUrl}/flv/live/show.flv?token=${old}`));
     assert.ok(await waitFor(async () => (await readers('live/show')) >= 1, 15_000), `the link holder watches: ${holder.stderr()}`);
+    // HLS keeps a viewer session's play decision for a while: revocation must drop it too.
+    assert.ok(await waitFor(async () => (await rawRequest(`${app.httpUrl}/hls/live/show/index.m3u8?token=${old}`)).status === 200, 15_000), 'the link plays over HLS');
     const revoked = await call(app.httpUrl, 'POST', '/api/v1/stream-keys/live/show/playback-revocation', ops);
     assert.equal(revoked.status, 200);
     assert.equal(revoked.body['playbackEpoch'], 1);

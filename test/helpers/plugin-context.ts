@@ -22,6 +22,8 @@ import { readManifest } from '../../core/plugins/manifest.js';
 import { buildPluginContext } from '../../core/plugins/plugin-context-factory.js';
 import type { FaultBoundary } from '../../core/plugins/plugin-faults.js';
 import type { AuthApi } from '../../core/sdk/auth.js';
+import type { GateDefinition } from '../../core/sdk/gates.js';
+import { testGateChain, type TestGateChain } from './gate-chain.js';
 import type { PluginContext, PluginManifest, PluginPermission } from '../../core/sdk/plugin.js';
 import { StorageRegistry } from '../../core/storage/storage-registry.js';
 import { FdBudget } from '../../core/net/fd-budget.js';
@@ -37,6 +39,8 @@ export interface TestContextOptions<C> {
   hubOptions?: Partial<StreamHubOptions>;
   /** Replace the auth registry (e.g. a recording stub). */
   auth?: AuthApi;
+  /** A publish/play gate (order 100) on the shared chain, as `test` (without one the lab chain allows). */
+  gate?: GateDefinition['decide'] | GateDefinition;
   log?: Logger;
   /** SQLite file for ctx.store (default: in memory). */
   dbFile?: string;
@@ -54,6 +58,8 @@ export interface SharedParts {
   health: HealthRegistry;
   metrics: MetricsRegistry;
   auth: AuthRegistry;
+  /** The publish/play gate chain (lab: registered gates decide, none allows), with its refusals. */
+  gates: TestGateChain;
   storage: StorageRegistry;
   db: SqliteDatabase;
   migrator: Migrator;
@@ -78,7 +84,7 @@ export interface TestContext<C> {
   serve(): Promise<{ url: string; port: number; close(): Promise<void> }>;
 }
 
-const ALL_PERMISSIONS: PluginPermission[] = ['http', 'http:mount', 'http:public', 'streams:publish', 'streams:read', 'net:listen', 'storage:provide', 'auth:provide'];
+const ALL_PERMISSIONS: PluginPermission[] = ['http', 'http:mount', 'http:public', 'streams:publish', 'streams:read', 'net:listen', 'storage:provide', 'auth:provide', 'streams:gate'];
 
 export function createSharedParts(opts: { hub?: StreamHub; hubOptions?: Partial<StreamHubOptions>; dbFile?: string } = {}): SharedParts {
   const db = openDatabase(opts.dbFile ?? ':memory:', silentLogger());
@@ -86,8 +92,10 @@ export function createSharedParts(opts: { hub?: StreamHub; hubOptions?: Partial<
   const refusals: SharedParts['refusals'] = [];
   const migrator = new Migrator(db, silentLogger());
   migrator.migrate(CORE_OWNER, CORE_MIGRATIONS);
+  const hub = opts.hub ?? new StreamHub(opts.hubOptions ?? {});
   return {
-    hub: opts.hub ?? new StreamHub(opts.hubOptions ?? {}),
+    hub,
+    gates: testGateChain(hub),
     routes: new RouteTable(new RouteDocCompiler()),
     health: new HealthRegistry(),
     metrics: new MetricsRegistry(),
@@ -124,6 +132,7 @@ export function createTestContext<C = Record<string, unknown>>(opts: TestContext
   const log = opts.log ?? silentLogger();
   let running = true;
   const auth = opts.auth ?? parts.auth;
+  if (opts.gate) parts.gates.gate(opts.gate);
   const built = buildPluginContext<C>(
     manifest,
     Object.freeze({ ...(opts.config ?? {}) }) as C,
@@ -133,6 +142,7 @@ export function createTestContext<C = Record<string, unknown>>(opts: TestContext
       health: parts.health,
       metrics: parts.metrics,
       auth: auth as AuthRegistry,
+      gates: parts.gates.chain,
       storage: parts.storage,
       storeFor: (owner) => createPluginStore(parts.db, owner, singlePluginDatabase(parts.db, silentLogger())),
       events: parts.events,

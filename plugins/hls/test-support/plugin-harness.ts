@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AuthApi, Frame, FrameInit, Publisher } from 'xlive/sdk';
+import type { AuthApi, Frame, FrameInit, Publisher, GateDefinition } from 'xlive/sdk';
 import { createSharedParts, createTestContext, type TestContext } from '../../../test/helpers/plugin-context.js';
 import type { HlsConfig } from '../config.js';
 import hlsPlugin from '../index.js';
@@ -29,7 +29,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function harness(config: Partial<HlsConfig> = {}, opts: { storage?: MemoryStorageOptions; auth?: AuthApi } = {}): Promise<Harness> {
+export async function harness(config: Partial<HlsConfig> = {}, opts: { storage?: MemoryStorageOptions; auth?: AuthApi; gate?: GateDefinition['decide'] } = {}): Promise<Harness> {
   const parts = createSharedParts();
   const storage = new MemoryStorage(opts.storage);
   parts.storage.register(storage);
@@ -38,6 +38,7 @@ export async function harness(config: Partial<HlsConfig> = {}, opts: { storage?:
     shared: parts,
     config: { segmentMs: 1000, windowSize: 4, stateTtlMs: 60_000, ...config } as HlsConfig,
     ...(opts.auth ? { auth: opts.auth } : {}),
+    ...(opts.gate ? { gate: opts.gate } : {}),
   });
   const instance = hlsPlugin.setup(t.ctx);
   t.commit();

@@ -1,7 +1,7 @@
 /** Test support: the plugin set up on a real test context and served on 127.0.0.1:0, plus HTTP helpers. */
 import { get, type IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AuthApi, FrameInit, PluginInstance, Publisher } from 'xlive/sdk';
+import type { AuthApi, FrameInit, GateDefinition, PluginInstance, Publisher } from 'xlive/sdk';
 import { createTestContext, type TestContext } from '../../../test/helpers/plugin-context.js';
 import type { HttpFlvConfig } from '../config.js';
 import plugin from '../index.js';
@@ -14,11 +14,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function harness(config: Partial<HttpFlvConfig> = {}, extra: { auth?: AuthApi; hubOptions?: Record<string, number> } = {}): Promise<Harness> {
+export async function harness(config: Partial<HttpFlvConfig> = {}, extra: { auth?: AuthApi; gate?: GateDefinition['decide']; hubOptions?: Record<string, number> } = {}): Promise<Harness> {
   const t = createTestContext<HttpFlvConfig>({
     id: 'http-flv',
     config: { maxViewers: 2000, ...config },
     ...(extra.auth ? { auth: extra.auth } : {}),
+    ...(extra.gate ? { gate: extra.gate } : {}),
     ...(extra.hubOptions ? { hubOptions: extra.hubOptions } : {}),
   });
   const instance = plugin.setup(t.ctx) ?? {};
