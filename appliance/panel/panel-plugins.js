@@ -16,6 +16,7 @@ const PERMISSIONS = {
   'streams:read': 'read (watch) every stream',
   'streams:publish': 'publish streams',
   'streams:admin': 'manage streams and their keys',
+  'streams:gate': 'decide who may publish and watch streams (allow or refuse, with a reason)',
   'net:listen': 'open network ports of its own',
   'events:write': 'write to the event log',
   'auth:provide': 'decide who may sign in, publish and play',
