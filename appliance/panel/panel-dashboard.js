@@ -122,9 +122,9 @@ function recordToggle(path, running) {
 let segmentMs = 2000;
 async function loadSegmentTarget() {
   if (!can('system:read')) return;
-  const cfg = await api('GET', 'api/v1/config').catch(() => null);
-  const e = cfg && cfg.entries.find((x) => x.key === 'plugins.hls.segmentMs');
-  if (e && typeof e.value === 'number') segmentMs = e.value;
+  // The hls plugin's own status carries its resolved config (a few hundred bytes, not the whole config).
+  const hls = await api('GET', 'api/v1/plugins/hls').catch(() => null);
+  if (hls && hls.config && typeof hls.config.segmentMs === 'number') segmentMs = hls.config.segmentMs;
 }
 
 /**

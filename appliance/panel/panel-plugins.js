@@ -161,7 +161,7 @@ async function setEnabled(p, enabled, button, card, permissions) {
     const r = await api('PATCH', `api/v1/plugins/${encodeURIComponent(p.id)}`, { enabled, ...(permissions ? { permissions } : {}) });
     note(card, r.restartRequired
       ? `${enabled ? 'Enabled' : 'Disabled'}: ${r.enabledAfterRestart ? 'enabled' : 'disabled'} after restart. Restart the service to apply it.`
-      : `${enabled ? 'Enabled' : 'Disabled'}: nothing to restart.`, false);
+      : enabled && r.state === 'running' && !p.enabled ? `Enabled: ${p.id} is running now.` : `${enabled ? 'Enabled' : 'Disabled'}: nothing to restart.`, false);
     await loadPlugins();
   } catch (err) {
     if (err.status === 401) return guarded(() => Promise.reject(err));
