@@ -60,6 +60,12 @@ export function upload(method, path, file, contentType, onProgress) {
   });
 }
 
+/**
+ * A path the box answered (`/hls/links/…`, `/api/v1/updates/…`) made relative to the panel's own
+ * address, so it still reaches the box when a reverse proxy serves the panel under a path prefix.
+ */
+export const boxUrl = (path) => (typeof path === 'string' && path.startsWith('/') && !path.startsWith('//') ? path.slice(1) : path);
+
 // ---- small DOM helpers ----------------------------------------------------------------------------
 
 export function el(tag, props, ...children) {

@@ -1,5 +1,5 @@
 // xlive panel: the box card — restart, backup and restore, update upload, recent logs.
-import { $, api, can, el, guarded, showError, upload, withBusy } from './panel-api.js';
+import { $, api, boxUrl, can, el, guarded, showError, upload, withBusy } from './panel-api.js';
 import { enterBoxSettings, leaveBoxSettings } from './panel-boxsettings.js';
 import { loadEvents } from './panel-events.js';
 import { registerScreen } from './panel-nav.js';
@@ -30,12 +30,14 @@ export function leaveBox() {
 
 async function loadLogs() {
   const level = $('logs-level').value;
-  const { items } = await api('GET', `api/v1/logs?level=${encodeURIComponent(level)}&limit=100`);
+  const source = $('logs-source').value.trim();
+  const { items } = await api('GET', `api/v1/logs?level=${encodeURIComponent(level)}${source ? `&plugin=${encodeURIComponent(source)}` : ''}&limit=100`);
   $('logs-list').replaceChildren(...items.map((l) => el('li', { class: `log ${l.level}` }, el('span', { class: 'mono', text: `${new Date(l.time).toLocaleTimeString()} ${l.level.toUpperCase()} ` }), l.source ? `[${l.source}] ` : '', l.msg)));
   $('logs-empty').hidden = items.length > 0;
 }
 
 $('logs-level').addEventListener('change', () => loadLogs().catch((err) => showError('box-error', err)));
+$('logs-source').addEventListener('change', () => loadLogs().then(() => showError('box-error', null), (err) => showError('box-error', err)));
 $('logs-refresh').addEventListener('click', (ev) => withBusy(ev.currentTarget, () => loadLogs().catch((err) => showError('box-error', err))));
 
 $('box-restart').addEventListener('click', (ev) => {
@@ -76,7 +78,7 @@ $('update-form').addEventListener('submit', (ev) => {
     try {
       const queued = await upload('POST', 'api/v1/updates', file, 'application/vnd.debian.binary-package', (sent, total) => progress('update', sent, total));
       showError('box-error', null);
-      await followUpdate(queued.href);
+      await followUpdate(boxUrl(queued.href));
     } catch (err) {
       showError('box-error', err);
     }

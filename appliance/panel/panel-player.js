@@ -1,6 +1,6 @@
 // xlive panel: the page's one video player (live previews and recordings). hls.js is loaded only when
 // a preview or recording is first played, so the first screen stays small.
-import { $, api, el } from './panel-api.js';
+import { $, api, boxUrl, el } from './panel-api.js';
 
 /** A player library served by the box, loaded once, on first use: `global` is what the script defines. */
 const loaded = new Map();
@@ -73,7 +73,7 @@ export async function previewLive(path, protocol = 'hls') {
 }
 
 export function playRecording(r) {
-  return play(`Recording: ${r.stream}, ${new Date(r.startedAt).toLocaleString()}`, r.playlistUrl);
+  return play(`Recording: ${r.stream}, ${new Date(r.startedAt).toLocaleString()}`, boxUrl(r.playlistUrl));
 }
 
 $('player-close').addEventListener('click', () => {

@@ -1,5 +1,5 @@
 // xlive panel: the Recordings screen — play in the page, download, delete.
-import { $, api, can, el, formatDuration, guarded, withBusy } from './panel-api.js';
+import { $, api, boxUrl, can, el, formatDuration, guarded, withBusy } from './panel-api.js';
 import { registerScreen } from './panel-nav.js';
 import { playRecording } from './panel-player.js';
 
@@ -29,7 +29,7 @@ export async function loadRecordings() {
           'td',
           { class: 'actions' },
           el('button', { type: 'button', class: 'secondary', text: 'Play', onclick: () => guarded(() => playRecording(r), 'recordings-error') }),
-          el('a', { class: 'button secondary', href: r.downloadUrl, download: '', text: 'Download' }),
+          el('a', { class: 'button secondary', href: boxUrl(r.downloadUrl), download: '', text: 'Download' }),
           can('recordings:write') && !r.active
             ? el('button', {
                 type: 'button',

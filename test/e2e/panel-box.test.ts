@@ -42,6 +42,16 @@ describe('panel: the box card (Chromium)', () => {
 
     await page.locator('#logs-list li').first().waitFor();
     assert.match((await page.textContent('#logs-list')) ?? '', /ready: \d+ plugins running/);
+    // Filtered by where a line came from: the http part's lines only, then an invalid source in words.
+    await page.fill('#logs-source', 'plugins');
+    await page.press('#logs-source', 'Enter');
+    await page.waitForFunction(() => { const d = (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number; forEach(f: (n: { textContent: string }) => void): void } } }).document; let all = true; let n = 0; d.querySelectorAll('#logs-list li').forEach((li) => { n++; if (!li.textContent.includes('[plugins]')) all = false; }); return n > 0 && all; }, null, { timeout: 15_000 });
+    await page.fill('#logs-source', 'Not A Source');
+    await page.press('#logs-source', 'Enter');
+    await page.locator('#box-error').waitFor({ state: 'visible' });
+    assert.match((await page.textContent('#box-error')) ?? '', /plugin/);
+    await page.fill('#logs-source', '');
+    await page.press('#logs-source', 'Enter');
     await page.selectOption('#logs-level', 'error');
     await page.locator('#logs-empty').waitFor({ state: 'visible' });
 
