@@ -9,7 +9,8 @@ const run = (cmd) => execSync(cmd, { cwd: root, stdio: 'inherit' });
 const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
 
 // systemd-analyze/-sysusers/-tmpfiles and python3: test/e2e/systemd-unit.test.ts (systemd need not be PID 1).
-const missing = [['ffmpeg', 'ffmpeg'], ['ffprobe', 'ffmpeg'], ['chromium', 'chromium'], ['systemd-analyze', 'systemd'], ['systemd-sysusers', 'systemd'], ['systemd-tmpfiles', 'systemd'], ['python3', 'python3']].filter(([bin]) => !has(bin)).map(([, pkg]) => pkg);
+// jq and wpa_passphrase: the box-settings helper runs the real xlive-provision (appliance/boxconf/boxconf.test.ts).
+const missing = [['ffmpeg', 'ffmpeg'], ['ffprobe', 'ffmpeg'], ['chromium', 'chromium'], ['systemd-analyze', 'systemd'], ['systemd-sysusers', 'systemd'], ['systemd-tmpfiles', 'systemd'], ['python3', 'python3'], ['jq', 'jq'], ['wpa_passphrase', 'wpasupplicant']].filter(([bin]) => !has(bin)).map(([, pkg]) => pkg);
 if (missing.length > 0) {
   if (process.getuid?.() === 0 && has('apt-get')) {
     console.log(`xlive tests: installing ${[...new Set(missing)].join(' ')} from apt…`);
