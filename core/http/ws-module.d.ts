@@ -8,6 +8,8 @@ declare module 'ws' {
   import type { Duplex } from 'node:stream';
 
   export class WebSocket extends EventEmitter {
+    /** A client (tests, tools). */
+    constructor(address: string, options?: { handshakeTimeout?: number; maxPayload?: number });
     static readonly OPEN: 1;
     readonly readyState: 0 | 1 | 2 | 3;
     readonly bufferedAmount: number;
