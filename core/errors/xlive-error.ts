@@ -67,6 +67,14 @@ export class LimitExceededError extends XliveError {
 export class ConnectionLimitError extends XliveError {
   readonly code = 'CONNECTION_LIMIT';
 }
+/** A WebSocket upgrade request that is not a valid RFC 6455 opening handshake: 400 before any 101. */
+export class WebSocketHandshakeError extends XliveError {
+  readonly code: string = 'WS_HANDSHAKE_INVALID';
+}
+/** A WebSocket protocol version other than 13: 426 with `Sec-WebSocket-Version: 13`. */
+export class WebSocketVersionError extends WebSocketHandshakeError {
+  override readonly code = 'WS_VERSION_UNSUPPORTED';
+}
 export class ConflictError extends XliveError {
   readonly code = 'CONFLICT';
 }

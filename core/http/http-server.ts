@@ -10,6 +10,7 @@ import type { Admission, ConnectionGuard } from '../net/connection-guard.js';
 import { toProblem } from './problem.js';
 import type { XliveApp } from './http-app.js';
 import type { RouteTable } from './route-table.js';
+import { plainRefusal, wantsWebSocket, WebSocketUpgrades, writeRefusal } from './websocket-upgrade.js';
 
 export interface HttpServerOptions {
   host: string;
@@ -19,6 +20,8 @@ export interface HttpServerOptions {
   guard?: ConnectionGuard;
   /** Paths whose requests may use the guard's reserved slots (health, sign-in). */
   priorityPaths?: readonly string[];
+  /** WebSocket keepalive ping interval (30 s by default). */
+  wsPingIntervalMs?: number;
 }
 
 /** A socket's admission and how many of its requests are in flight (pipelining). */
@@ -28,20 +31,24 @@ interface SocketSlot {
 }
 
 /**
- * The listening side of the HTTP app: timeouts, WebSocket upgrade dispatch, prompt close, and
+ * The listening side of the HTTP app: timeouts, WebSocket upgrades (through the app, see
+ * WebSocketUpgrades), prompt close, and
  * connection admission — a socket is idle until a request arrives, established while one is in
  * flight (a streaming response stays established), idle again on keep-alive.
  */
 export class HttpServer {
   private server: Server | undefined;
   private readonly slots = new WeakMap<Socket | Duplex, SocketSlot>();
+  private readonly websockets: WebSocketUpgrades;
 
   constructor(
     private readonly app: XliveApp,
-    private readonly routes: RouteTable,
+    _routes: RouteTable,
     private readonly options: HttpServerOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.websockets = new WebSocketUpgrades(log, options.wsPingIntervalMs);
+  }
 
   get port(): number | undefined {
     const a = this.server?.address();
@@ -51,20 +58,30 @@ export class HttpServer {
   async start(): Promise<void> {
     const guarded = (opts: ServerOptions, listener: RequestListener) =>
       createServer(opts, this.options.guard ? (req, res) => this.admitRequest(req, res, listener) : listener);
-    const server = createAdaptorServer({ fetch: this.app.fetch, createServer: guarded as typeof createServer }) as Server;
+    const server = createAdaptorServer({
+      fetch: this.websockets.wrapFetch(this.app.fetch as never) as typeof this.app.fetch,
+      createServer: guarded as typeof createServer,
+      websocket: { server: this.websockets.server as never },
+    }) as Server;
+    // The adaptor's upgrade listener runs WebSocket upgrades through the app; ours sits in front of it
+    // (connection admission, other protocols) and stays the only listener, so the adaptor answers the
+    // upgrades it cannot parse itself.
+    const [adaptorUpgrade] = server.listeners('upgrade') as Array<(req: IncomingMessage, socket: Duplex, head: Buffer) => void>;
+    server.removeAllListeners('upgrade');
     if (this.options.guard) server.prependListener('connection', (socket: Socket) => this.admitSocket(this.options.guard!, socket));
     // Long-lived responses (HTTP-FLV) must not be cut: requestTimeout covers receiving the request only.
     server.requestTimeout = this.options.requestTimeoutMs;
     server.headersTimeout = Math.min(this.options.requestTimeoutMs, 20_000);
     server.keepAliveTimeout = 5_000;
     server.maxHeadersCount = 100;
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head, adaptorUpgrade!));
     server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
       else socket.destroy();
     });
     await listenOn(server, this.options.host, this.options.port);
     this.server = server;
+    this.websockets.start();
     this.log.info(`listening on http://${this.options.host}:${this.port}`);
   }
 
@@ -72,11 +89,15 @@ export class HttpServer {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    this.websockets.stop(false);
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
-      // Streaming viewers never go idle: end them so shutdown is prompt.
-      setTimeout(() => server.closeAllConnections(), 200).unref();
+      // Streaming viewers never go idle: end them so shutdown is prompt (upgraded sockets included).
+      setTimeout(() => {
+        server.closeAllConnections();
+        this.websockets.stop(true);
+      }, 200).unref();
     });
   }
 
@@ -109,28 +130,22 @@ export class HttpServer {
     next(req, res);
   }
 
-  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, adaptorUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void): void {
     socket.on('error', () => socket.destroy());
     const slot = this.slots.get(socket);
     if (slot) {
       const result = slot.admission.establish();
       if (!result.ok) {
         const p = toProblem(new ConnectionLimitError(result.reason));
-        socket.end(`HTTP/1.1 ${p.status} Service Unavailable\r\nContent-Type: application/problem+json\r\nRetry-After: 5\r\nConnection: close\r\n\r\n${JSON.stringify(p.body)}`);
+        void writeRefusal(socket, new Response(JSON.stringify(p.body), { status: p.status, headers: { ...p.headers, 'retry-after': '5' } }));
         return;
       }
     }
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const target = this.routes.findUpgrade(path);
-    let handled = false;
-    try {
-      handled = target ? target.handler(req, socket, head) : false;
-    } catch (err) {
-      this.log.warn(`upgrade ${path} failed: ${(err as Error).message}`);
+    if (!wantsWebSocket(req.headers.upgrade)) {
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      void writeRefusal(socket, plainRefusal(400, 'WS_HANDSHAKE_INVALID', `only WebSocket upgrades are served (${path} asked for ${JSON.stringify(String(req.headers.upgrade ?? '').slice(0, 40))})`));
+      return;
     }
-    if (!handled && !socket.destroyed) {
-      socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n' +
-        JSON.stringify({ type: 'urn:xlive:problem:not-found', title: 'Not Found', status: 404, code: 'NOT_FOUND', detail: `no upgrade handler for ${path}` }));
-    }
+    adaptorUpgrade(req, socket, head);
   }
 }

@@ -1,4 +1,4 @@
-import { isXliveError, RangeNotSatisfiableError, RateLimitedError, type XliveError } from '../errors/xlive-error.js';
+import { isXliveError, RangeNotSatisfiableError, RateLimitedError, WebSocketVersionError, type XliveError } from '../errors/xlive-error.js';
 
 /** The one place error codes become HTTP statuses (RFC 9457 problem details). */
 const STATUS_BY_CODE: Record<string, number> = {
@@ -46,6 +46,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   PLUGIN_DEPENDENCY_MISSING: 409,
   PLUGIN_CONFIG_SCHEMA_INVALID: 400,
   ROUTE_DOC_INVALID: 500,
+  WS_HANDSHAKE_INVALID: 400,
+  WS_VERSION_UNSUPPORTED: 426,
 };
 
 const TITLES: Record<number, string> = {
@@ -56,6 +58,7 @@ const TITLES: Record<number, string> = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Content Too Large',
+  426: 'Upgrade Required',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
@@ -109,6 +112,7 @@ export function toProblem(err: unknown, instance?: string, requestId?: string): 
   const status = statusForCode(e.code);
   if (e instanceof RateLimitedError) headers['retry-after'] = String(Math.max(1, Math.ceil(e.retryAfterSeconds)));
   if (e instanceof RangeNotSatisfiableError) headers['content-range'] = `bytes */${e.size}`;
+  if (e instanceof WebSocketVersionError) headers['sec-websocket-version'] = '13';
   if (status === 401) headers['www-authenticate'] = 'Bearer realm="xlive"';
   const detail = status >= 500 && e.code === 'DATABASE_ERROR' ? 'a database error occurred' : e.message;
   return {

@@ -1,5 +1,5 @@
 import { PluginError } from '../errors/xlive-error.js';
-import type { HttpMethod, RouteHandler, RouteOptions, UpgradeHandler } from '../sdk/http.js';
+import type { HttpMethod, RouteHandler, RouteOptions } from '../sdk/http.js';
 import type { RouteDocCompiler } from './route-doc-compiler.js';
 
 export interface RegisteredRoute {
@@ -10,20 +10,12 @@ export interface RegisteredRoute {
   options: RouteOptions;
 }
 
-export interface RegisteredUpgrade {
-  owner: string;
-  prefix: string;
-  handler: UpgradeHandler;
-  options: RouteOptions;
-}
-
 /**
- * Routes and upgrade handlers registered by plugins during setup, mounted on the app before it
- * listens. Kept as data so auth policy and the route listing can be checked by tests.
+ * Routes registered by plugins during setup, mounted on the app before it listens (WebSocket
+ * upgrades are GET routes too). Kept as data so auth policy and the route listing can be checked by tests.
  */
 export class RouteTable {
   readonly routes: RegisteredRoute[] = [];
-  readonly upgrades: RegisteredUpgrade[] = [];
 
   /** `docs` checks a route's `doc` when a plugin registers it, so a broken schema fails that plugin's setup. */
   constructor(private readonly docs?: Pick<RouteDocCompiler, 'check'>) {}
@@ -37,31 +29,20 @@ export class RouteTable {
     this.routes.push(route);
   }
 
-  addUpgrade(upgrade: RegisteredUpgrade): void {
-    this.upgrades.push(upgrade);
-    this.upgrades.sort((a, b) => b.prefix.length - a.prefix.length);
-  }
-
-  findUpgrade(path: string): RegisteredUpgrade | undefined {
-    return this.upgrades.find((u) => path.startsWith(u.prefix));
-  }
-
   /**
-   * A plugin restarted in place registered `staged` again: its routes and upgrades take the new
+   * A plugin restarted in place registered `staged` again: its routes take the new
    * handlers. The router mounted each route once and calls the route's current handler, so nothing
-   * is added or removed: the set (method, path, access options; upgrade prefixes) must be the same as
+   * is added or removed: the set (method, path, access options) must be the same as
    * at start, else PLUGIN_RESTART_UNSUPPORTED and nothing changes.
    */
   replaceOwner(owner: string, staged: RouteTable): void {
     const mine = this.routes.filter((r) => r.owner === owner);
-    const myUpgrades = this.upgrades.filter((u) => u.owner === owner);
     const key = (r: RegisteredRoute) => `${r.method} ${r.path} ${accessOf(r.options)}`;
-    const ukey = (u: RegisteredUpgrade) => `${u.prefix} ${accessOf(u.options)}`;
     const same = (a: string[], b: string[]) => {
       const [x, y] = [[...a].sort(), [...b].sort()];
       return x.length === y.length && x.every((v, i) => v === y[i]);
     };
-    if (!same(mine.map(key), staged.routes.map(key)) || !same(myUpgrades.map(ukey), staged.upgrades.map(ukey))) {
+    if (!same(mine.map(key), staged.routes.map(key))) {
       throw new PluginError(
         'PLUGIN_RESTART_UNSUPPORTED',
         `plugin ${owner} registered other HTTP routes than at start; routes are mounted once, restart the service`,
@@ -69,7 +50,6 @@ export class RouteTable {
       );
     }
     for (const r of mine) r.handler = staged.routes.find((x) => key(x) === key(r))!.handler;
-    for (const u of myUpgrades) u.handler = staged.upgrades.find((x) => ukey(x) === ukey(u))!.handler;
   }
 }
 

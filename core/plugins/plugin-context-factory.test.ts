@@ -110,28 +110,44 @@ describe('plugin context: callbacks run behind the plugin fault boundary', () =>
     }
   });
 
-  it('upgrade: a throwing handler answers 500 on the socket and is a fault; once the plugin stopped, 503', async () => {
+  it('websocket: refusals before the 101 are problem+json with a body; a throwing onOpen closes 1011 and is a fault; once stopped, 503', async () => {
     const t = setup();
-    t.ctx.http.upgrade('/bad/ws', () => {
-      throw new Error('upgrade boom');
+    t.ctx.http.route('GET', '/ws', (c) => {
+      if (c.req.query('refuse')) throw new ValidationError('refused before the upgrade');
+      if (c.req.query('bug')) throw new TypeError('route bug');
+      return t.ctx.http.websocket(c, () => {
+        throw new Error('open boom');
+      });
     }, { public: true });
     t.commit();
     const srv = await t.serve();
-    const upgrade = () =>
+    const upgrade = (query: string) =>
       new Promise<string>((resolve, reject) => {
-        const s = connect(srv.port, '127.0.0.1', () => s.write('GET /bad/ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n'));
-        let buf = '';
-        s.on('data', (d) => (buf += d.toString()));
-        s.on('close', () => resolve(buf));
+        const s = connect(srv.port, '127.0.0.1', () =>
+          s.write(`GET /plugins/bad/ws${query} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`));
+        let buf = Buffer.alloc(0);
+        s.on('data', (d: Buffer) => (buf = Buffer.concat([buf, d])));
+        s.on('close', () => resolve(buf.toString('latin1')));
         s.on('error', reject);
       });
     try {
-      assert.match(await upgrade(), /^HTTP\/1\.1 500 /);
+      const refused = await upgrade('?refuse=1');
+      assert.match(refused, /^HTTP\/1\.1 400 /);
+      assert.match(refused, /content-type: application\/problem\+json/i);
+      assert.match(refused, /"code":"VALIDATION_FAILED"/);
+      assert.match(refused, /refused before the upgrade/);
+      const bug = await upgrade('?bug=1');
+      assert.match(bug, /^HTTP\/1\.1 500 /);
+      assert.match(bug, /"code":"INTERNAL_ERROR"/);
+      assert.equal(t.boundary.summary().last?.where, 'route');
+      const opened = await upgrade('');
+      assert.match(opened, /^HTTP\/1\.1 101 /);
+      assert.match(opened, /\x88[\s\S]\x03\xf3/, 'a close frame with 1011');
       assert.equal(t.boundary.summary().last?.where, 'upgrade');
       t.release();
-      const refused = await upgrade();
-      assert.match(refused, /^HTTP\/1\.1 503 /);
-      assert.match(refused, /PLUGIN_NOT_RUNNING/);
+      const stopped = await upgrade('');
+      assert.match(stopped, /^HTTP\/1\.1 503 /);
+      assert.match(stopped, /PLUGIN_NOT_RUNNING/);
     } finally {
       await srv.close();
     }

@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import type { Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
 import type { AuthRegistry } from '../auth/auth-registry.js';
 import { isXliveError, PluginError } from '../errors/xlive-error.js';
 import type { HealthRegistry } from '../health/health-registry.js';
 import type { RouteTable } from '../http/route-table.js';
 import type { Logger } from '../logging/logger.js';
 import type { MetricsRegistry } from '../metrics/metrics-registry.js';
-import type { HttpMethod, HttpRegistrar, RouteHandler, RouteOptions, UpgradeHandler } from '../sdk/http.js';
+import type { HttpMethod, HttpRegistrar, RouteHandler, RouteOptions, ServerWebSocket } from '../sdk/http.js';
+import { acceptWebSocket, wantsWebSocket } from '../http/websocket-upgrade.js';
 import type { EventLog } from '../events/event-log.js';
 import type { GateChain } from '../gates/gate-chain.js';
 import type { MetricsApi } from '../sdk/metrics.js';
@@ -107,20 +107,14 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
       throw err;
     }
   };
-  const refuseUpgrade = (socket: Duplex, status: 500 | 503, code: string, title: string, detail: string): true => {
-    if (!socket.destroyed) {
-      socket.end(`HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n` +
-        JSON.stringify({ type: `urn:xlive:problem:${code.toLowerCase().replace(/_/g, '-')}`, title, status, code, detail }));
-    }
-    return true;
-  };
-  const guardedUpgrade = (handler: UpgradeHandler): UpgradeHandler => (req, socket, head) => {
-    if (!guard()) return refuseUpgrade(socket, 503, 'PLUGIN_NOT_RUNNING', 'Service Unavailable', `plugin ${m.id} is not running`);
+  // The route (and its refusals) ran through `guarded`; this guards what runs once the socket is open.
+  const guardedOpen = (onOpen: (ws: ServerWebSocket) => void) => (ws: ServerWebSocket) => {
+    if (!guard()) return ws.close(1001, 'plugin not running');
     try {
-      return boundary.timed('upgrade', () => handler(req, socket, head));
+      boundary.timed('upgrade', () => onOpen(ws));
     } catch (err) {
       boundary.fault('upgrade', err);
-      return refuseUpgrade(socket, 500, 'INTERNAL_ERROR', 'Internal Server Error', 'the upgrade handler failed');
+      ws.close(1011, 'internal error');
     }
   };
 
@@ -131,13 +125,8 @@ export function buildPluginContext<C>(m: PluginManifest, config: Readonly<C>, s:
       s.routes.checkDoc(m.id, method, full, options);
       gate.stage(`register route ${method} ${path}`, () => s.routes.addRoute({ owner: m.id, method, path: full, handler: guarded(handler), options }));
     },
-    upgrade(prefix: string, handler: UpgradeHandler, options: RouteOptions = {}) {
-      const full = mountPath(prefix.endsWith('/') ? prefix.slice(0, -1) : prefix) + (prefix.endsWith('/') ? '/' : '');
-      if (options.public) gate.require('http:public', `take upgrades on ${prefix} without credentials`);
-      gate.stage(`register upgrade ${prefix}`, () =>
-        s.routes.addUpgrade({ owner: m.id, prefix: full, handler: guardedUpgrade(handler), options }),
-      );
-    },
+    websocket: (c, onOpen) => acceptWebSocket(c, guardedOpen(onOpen), log),
+    isWebSocket: (c) => wantsWebSocket(c.req.header('upgrade')),
     raw(c: Context) {
       const env = c.env as { incoming: IncomingMessage; outgoing: ServerResponse };
       return { req: env.incoming, res: env.outgoing };

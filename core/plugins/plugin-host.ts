@@ -258,7 +258,7 @@ export class PluginHost {
     const rec = this.records.get(id);
     const m = rec?.manifest;
     if (!rec || !m || rec.def || rec.state !== 'disabled' || m.source !== 'external' || !this.deps.enablement.isEnabled(m)) return false;
-    const mounted = this.deps.services.routes.routes.some((r) => r.owner === id) || this.deps.services.routes.upgrades.some((u) => u.owner === id);
+    const mounted = this.deps.services.routes.routes.some((r) => r.owner === id);
     if (!this.deps.mountLate || m.httpMounts.length > 0 || mounted || m.dependsOn.some((d) => !this.isRunning(d))) return false;
     rec.enabled = true;
     if (!apiCompatible(m, this.deps.hostApiVersion)) {

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
 import type { Context } from 'hono';
 
 export type { Context } from 'hono';
@@ -61,8 +60,25 @@ export interface RouteDoc {
   responses?: Record<number, { description: string; contentType?: string; schema?: JsonSchema }>;
 }
 
-/** Handles an HTTP Upgrade (WebSocket). Return false to decline (the host answers 404). */
-export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+/**
+ * A server-side WebSocket after the 101 (the `ws` library's socket). Messages go out in order;
+ * `bufferedAmount` is what is not yet handed to the kernel, and a `send` callback runs once that
+ * message is (backpressure: stop sending above your budget, resume from a callback).
+ */
+export interface ServerWebSocket {
+  /** 0 connecting, 1 open, 2 closing, 3 closed. */
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  /** One message: binary for bytes, text for a string. */
+  send(data: Uint8Array | string, cb?: (err?: Error) => void): void;
+  /** Start the closing handshake (RFC 6455 section 7.4 codes: 1000 normal, 1001 going away, 1008 policy, 1011 error). */
+  close(code?: number, reason?: string): void;
+  /** Drop the connection now, without a closing handshake. */
+  terminate(): void;
+  on(event: 'close', listener: (code: number, reason: Buffer) => void): this;
+  on(event: 'message', listener: (data: Buffer, isBinary: boolean) => void): this;
+  on(event: 'error', listener: (err: Error) => void): this;
+}
 
 export interface HttpRegistrar {
   /**
@@ -71,8 +87,17 @@ export interface HttpRegistrar {
    * Only during `setup`.
    */
   route(method: HttpMethod, path: string, handler: RouteHandler, options?: RouteOptions): void;
-  /** Take WebSocket upgrades whose path starts with `pathPrefix` (one of the plugin's mounts). */
-  upgrade(pathPrefix: string, handler: UpgradeHandler, options?: RouteOptions): void;
+  /**
+   * Answer a WebSocket upgrade from a GET route's handler (`isWebSocket(c)`): return what this
+   * returns; the 101 follows and `onOpen` gets the socket. The upgrade went through the route's whole
+   * policy first (host check, rate limit, access), and anything the handler throws before calling this
+   * answers problem+json instead of a 101; so does a bad handshake (400 `WS_HANDSHAKE_INVALID`, 426
+   * `WS_VERSION_UNSUPPORTED`). Client messages over 16 KiB close the socket (1009); unanswered pings
+   * (every 30 s) drop it.
+   */
+  websocket(c: Context, onOpen: (ws: ServerWebSocket) => void): Promise<Response>;
+  /** Whether the request asks for a WebSocket upgrade (`Upgrade: websocket`). */
+  isWebSocket(c: Context): boolean;
   /**
    * The raw Node request/response behind a Hono context, for long-lived streaming responses
    * (HTTP-FLV) that must honour socket backpressure. Return `alreadySent` from the handler after.

@@ -8,6 +8,8 @@ import type { ReaderCloseReason } from 'xlive/sdk';
 export type FlvCloseReason = ReaderCloseReason | 'error';
 
 export interface FlvTransport {
+  /** Wants each tag as one buffer (a WebSocket message is sent from one); else header, payload, trailer views. */
+  readonly contiguous: boolean;
   /** Write `chunks` in order as one unit, without copying them. False: wait for `onDrain`. */
   write(chunks: readonly Uint8Array[]): boolean;
   /** Backpressure cleared. */

@@ -12,6 +12,7 @@ const { readFlv } = await import('xlive/media');
 
 /** A transport that records writes and lets the test decide backpressure, drain and client close. */
 class FakeTransport implements FlvTransport {
+  readonly contiguous = false;
   writes: Uint8Array[][] = [];
   accept = true;
   closedWith: FlvCloseReason | undefined;

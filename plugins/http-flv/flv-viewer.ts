@@ -7,7 +7,7 @@
 import type { Frame, Logger, Reader, ReaderStats, StreamApi, StreamPath } from 'xlive/sdk';
 import { describeError } from 'xlive/sdk';
 import { flvFileHeader, type FlvHeaderFlags } from 'xlive/media';
-import { flvTagChunks } from './codec/flv-muxer.js';
+import { flvTagBytes, flvTagChunks } from './codec/flv-muxer.js';
 import type { FlvCloseReason, FlvTransport } from './flv-transport.js';
 
 export type FlvProtocol = 'http-flv' | 'ws-flv';
@@ -96,7 +96,7 @@ export class FlvViewer {
     if (this.ended) return true;
     let tag: readonly Uint8Array[];
     try {
-      tag = flvTagChunks(frame);
+      tag = this.options.transport.contiguous ? [flvTagBytes(frame)] : flvTagChunks(frame);
     } catch (err) {
       this.options.log.warn(`skipping a ${frame.track} frame at ${frame.dts} ms: ${describeError(err)}`);
       return true;

@@ -31,6 +31,7 @@ export const DEFAULT_HTTP_CLOSE_TIMEOUT_MS = 5000;
 const CRLF = Buffer.from('\r\n', 'latin1');
 
 export class HttpFlvTransport implements FlvTransport {
+  readonly contiguous = false;
   private readonly closeTimeoutMs: number;
   private readonly headers: Readonly<OutgoingHttpHeaders>;
   private ended = false;

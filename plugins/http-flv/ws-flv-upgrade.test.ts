@@ -65,15 +65,24 @@ describe('http-flv plugin: WebSocket-FLV', () => {
     assert.deepEqual(client!.closeFrame(), { code: 1000, reason: 'stream-ended' });
   });
 
-  it('refuses an unknown stream with a plain 404 and a bad handshake with 400/426', async () => {
+  it('refuses an unknown stream with a problem+json 404 and a bad handshake with 400/426, before any 101', async () => {
     const missing = await WsTestClient.open(h.port, '/flv/live/none.flv');
     assert.equal(missing.status, 404);
+    assert.equal(missing.headers['content-type'], 'application/problem+json');
+    assert.equal(JSON.parse(missing.body).code, 'STREAM_NOT_FOUND');
     assert.match(missing.body, /not being published/);
     const version = await WsTestClient.open(h.port, '/flv/live/none.flv', { 'Sec-WebSocket-Version': '8' });
     assert.equal(version.status, 426);
     assert.equal(version.headers['sec-websocket-version'], '13');
+    assert.equal(JSON.parse(version.body).code, 'WS_VERSION_UNSUPPORTED');
     const noKey = await WsTestClient.open(h.port, '/flv/live/none.flv', { 'Sec-WebSocket-Key': '' });
     assert.equal(noKey.status, 400);
+    assert.equal(JSON.parse(noKey.body).code, 'WS_HANDSHAKE_INVALID');
+    const notWs = await WsTestClient.open(h.port, '/flv/live/none.flv', { Upgrade: 'h2c' });
+    assert.equal(notWs.status, 400);
+    assert.equal(JSON.parse(notWs.body).code, 'WS_HANDSHAKE_INVALID');
+    const elsewhere = await WsTestClient.open(h.port, '/healthz');
+    assert.equal(elsewhere.status, 404, 'a route that is not a WebSocket endpoint');
   });
 });
 

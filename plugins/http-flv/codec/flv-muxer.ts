@@ -43,3 +43,10 @@ export function flvTagChunks(frame: Frame): FlvTagChunks {
 export function flvTagByteLength(chunks: FlvTagChunks): number {
   return chunks[0].byteLength + chunks[1].byteLength + chunks[2].byteLength;
 }
+
+export const FLV_TAG_BYTES_SHARED_KEY = 'flv-tag-bytes';
+
+/** The frame's tag as one buffer, built once per frame and shared by every viewer that needs contiguous bytes (WebSocket messages). */
+export function flvTagBytes(frame: Frame): Uint8Array {
+  return frame.shared(FLV_TAG_BYTES_SHARED_KEY, (f) => Buffer.concat(flvTagChunks(f)));
+}

@@ -3,9 +3,13 @@
  * Sends the RFC 6455 opening handshake, checks Sec-WebSocket-Accept, parses unmasked server frames,
  * and sends masked frames (or any raw bytes, to test the server's error handling).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { webSocketAccept } from '../ws/websocket-handshake.js';
+
+/** RFC 6455 section 4.2.2 item 5.4: base64(SHA-1(key + GUID)). */
+function webSocketAccept(key: string): string {
+  return createHash('sha1').update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
+}
 
 export interface ServerMessage {
   opcode: number;
