@@ -6,7 +6,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Readable as ReadableT } from 'node:stream';
-import { runCli, type CliIo } from './run-cli.js';
+import { runCli, type CliIo } from '../../appliance/cli/run-cli.js';
 
 /** `xlive admin …`: a console command of the auth-local plugin, run through the CLI. */
 const adminCommand = (args: string[], io: CliIo, stdin?: ReadableT) => runCli(['admin', ...args], { ...io, ...(stdin && { stdin }) });
