@@ -18,6 +18,7 @@ import type { PluginDatabases } from '../core/store/plugin-databases.js';
 import type { StreamHub } from '../core/streams/stream-hub.js';
 import type { ListenerBook } from './listener-book.js';
 import { READY_FILE } from './update/update-paths.js';
+import { ConsoleSocket, consoleSocketOf } from './console-socket.js';
 import type { UpdateService } from './update/update-service.js';
 import type { BoxSettingsService } from './boxconf/box-settings-service.js';
 import type { StreamHistory } from '../core/streams/stream-history.js';
@@ -27,6 +28,7 @@ import type { SystemdNotifier } from './systemd-notifier.js';
 @injectable()
 export class Appliance {
   private started = false;
+  private consoleSocket: ConsoleSocket | undefined;
 
   constructor(
     @inject(TOKENS.Config) private readonly config: LoadedConfig,
@@ -59,6 +61,9 @@ export class Appliance {
     this.started = true;
     this.writePortsFile();
     this.writeReadyFile();
+    // `xlive plugins list` asks the running box here (the same list as GET /api/v1/plugins).
+    this.consoleSocket = new ConsoleSocket(consoleSocketOf(this.config.values.runtimeDir), () => ({ pid: process.pid, version: this.build.version, plugins: this.plugins.list() }), this.log);
+    await this.consoleSocket.start();
     this.updates.start();
     this.boxSettings.start();
     this.history.start(() => this.hub.list());
@@ -76,6 +81,7 @@ export class Appliance {
     else this.systemd.stopping();
     this.log.info(opts.restart ? 'stopping to restart' : 'stopping');
     rmSync(this.readyFile, { force: true });
+    await this.consoleSocket?.stop();
     this.updates.stop();
     this.boxSettings.stop();
     this.history.stop();

@@ -11,7 +11,18 @@ import { collectBackup } from '../system/backup-collector.js';
 import { RestorePlan } from '../system/restore-plan.js';
 import { unpackBackup } from '../../core/backup/backup-archive.js';
 import { readBuildInfo } from '../build-info.js';
-import type { CliIo } from './run-cli.js';
+import { parseCommandArgs, type CliIo } from './cli-args.js';
+
+export const BACKUP_USAGE = `usage: xlive backup FILE [--overwrite] [--db-only]
+  one archive (tar.gz, mode 0600) of the databases (online backup, safe while xlive runs), the config
+  files, plugin state files and external plugins; nothing is written when FILE exists.
+  --overwrite  replace FILE
+  --db-only    only the databases: the core one to FILE, each plugin's to FILE.<id>.db
+`;
+export const RESTORE_USAGE = `usage: xlive restore FILE
+  validate a backup archive completely, then put it in place (stop xlive first, or restart it after);
+  the previous state is kept in <dataDir>/before-restore
+`;
 
 /** Where the backup of plugin `owner`'s database goes, beside the core backup `file` (`--db-only`). */
 export function pluginBackupFile(file: string, owner: string): string {
@@ -26,10 +37,11 @@ export function pluginBackupFile(file: string, owner: string): string {
  * plugin database to FILE.<id>.db.
  */
 export async function backupCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const file = args.find((a) => !a.startsWith('--'));
-  if (!file) throw new ConflictError('usage: xlive backup FILE [--overwrite] [--db-only]');
-  const overwrite = args.includes('--overwrite');
-  if (args.includes('--db-only')) return databasesOnly(file, overwrite, io);
+  const a = parseCommandArgs(args, io, BACKUP_USAGE, { overwrite: { type: 'boolean', default: false }, 'db-only': { type: 'boolean', default: false } }, { min: 1, max: 1 });
+  if (!a) return 0;
+  const file = a.positionals[0]!;
+  const overwrite = a.values['overwrite'] === true;
+  if (a.values['db-only'] === true) return databasesOnly(file, overwrite, io);
   const config = loadConfig({ cwd: io.cwd, env: io.env });
   const v = config.values;
   const dest = resolve(io.cwd, file);
@@ -60,8 +72,9 @@ export async function backupCommand(args: readonly string[], io: CliIo): Promise
  * service stopped (or restart it right after): `systemctl stop xlive; xlive restore FILE; systemctl start xlive`.
  */
 export async function restoreCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const file = args.find((a) => !a.startsWith('--'));
-  if (!file) throw new ConflictError('usage: xlive restore FILE');
+  const a = parseCommandArgs(args, io, RESTORE_USAGE, {}, { min: 1, max: 1 });
+  if (!a) return 0;
+  const file = a.positionals[0]!;
   const config = loadConfig({ cwd: io.cwd, env: io.env });
   const v = config.values;
   const archive = readFileSync(resolve(io.cwd, file));

@@ -5,7 +5,11 @@ import { loadConfig } from '../../core/config/config-loader.js';
 import { SettingsRepository } from '../../core/store/index.js';
 import { discoverPlugins } from '../../core/plugins/plugin-discovery.js';
 import { readBuildInfo } from '../build-info.js';
-import type { CliIo } from './run-cli.js';
+import type { CliIo } from './cli-args.js';
+
+export const CONFIG_USAGE = `usage: xlive config check
+  print the effective config, each value with the layer it came from; exit 78 when it is invalid
+`;
 
 /** Print the effective config with each value's layer; invalid config throws ConfigError (exit 78). */
 export function configCheckCommand(io: CliIo): number {

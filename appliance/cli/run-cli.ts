@@ -1,38 +1,28 @@
 import { describeError, isXliveError } from '../../core/errors/xlive-error.js';
-import { adminCommand } from './admin-command.js';
-import { backupCommand, restoreCommand } from './backup-command.js';
-import { configCheckCommand } from './config-check-command.js';
+import { backupCommand, BACKUP_USAGE, restoreCommand, RESTORE_USAGE } from './backup-command.js';
+import { configCheckCommand, CONFIG_USAGE } from './config-check-command.js';
 import { pluginsCommand } from './plugins-command.js';
-import { serveCommand } from './serve-command.js';
+import { serveCommand, SERVE_USAGE } from './serve-command.js';
 import { updateCommand } from './update-command.js';
-import { keysCommand } from './keys-command.js';
 import { readBuildInfo } from '../build-info.js';
+import { parseCommandArgs, UsageError, type CliIo } from './cli-args.js';
+import { CORE_COMMANDS, pluginCommandIndex, runPluginCommand } from './plugin-commands.js';
 
-export interface CliIo {
-  cwd: string;
-  env: Record<string, string | undefined>;
-  out: NodeJS.WritableStream;
-  err: NodeJS.WritableStream;
-}
+export type { CliIo } from './cli-args.js';
 
-const USAGE = `usage: xlive [command]
+const USAGE = `usage: xlive [command] [--help]
 
 commands:
   serve                      run the appliance (default)
   config check               print the effective config and where each value came from
-  plugins list               list plugins, their state and errors
+  plugins list               list plugins: what runs now (asked of the running box) and at the next start
   plugins enable|disable ID… enable or disable plugins (at the next start); enabling a third-party
                              plugin consents to the permissions it declares (they are printed)
   plugins install DIR|FILE.tgz   install a third-party plugin (checked first; installed disabled);
                              --update replaces an installed one and keeps its data
   plugins uninstall ID       remove a third-party plugin's code; --purge also removes its data
-  admin create USER          create the admin account (password from stdin or XLIVE_ADMIN_PASSWORD)
-  admin reset-password USER  set a new password for USER (and end their sessions)
-  admin setup-code          print the first-boot setup code (setup then needs it)
-  admin hash-password        print a password's hash (for admin.passwordHash in xlive-setup.json;
-                             "admin create" takes one from XLIVE_ADMIN_PASSWORD_HASH)
-  keys list                  the streams that have a stream key
-  keys create APP/NAME       a stream key (printed once; XLIVE_STREAM_KEY=<32 chars> sets it)
+  plugins new ID [--dir D]   scaffold a TypeScript plugin project (builds and tests as generated)
+  plugins check DIR          validate a built plugin without starting the box
   update FILE.deb            install a new version (as root, on a box installed from the package);
                              it rolls back by itself if the new version does not become ready
   backup FILE                one archive (tar.gz, 0600): databases (online backup), config files,
@@ -42,38 +32,55 @@ commands:
                              restart it after); the previous state is kept in <dataDir>/before-restore
   version                    print the version
   help                       this text
-
-environment: XLIVE_DATA_DIR, XLIVE_HTTP_PORT, XLIVE_HTTP_HOST, XLIVE_RTMP_PORT, XLIVE_LOG_LEVEL,
-XLIVE_LOG_FORMAT=json, XLIVE_CONFIG_DIR, XLIVE_ENV, and XLIVE_<SECTION>_<KEY> for any config key.
 `;
 
-/** Dispatch a command; returns the exit code. */
+const ENV_HELP = `
+environment: XLIVE_DATA_DIR, XLIVE_HTTP_PORT, XLIVE_HTTP_HOST, XLIVE_RTMP_PORT, XLIVE_LOG_LEVEL,
+XLIVE_LOG_FORMAT=json, XLIVE_CONFIG_DIR, XLIVE_ENV, and XLIVE_<SECTION>_<KEY> for any config key.
+"xlive COMMAND --help" prints a command's usage.
+`;
+
+const VERSION_USAGE = 'usage: xlive version\n';
+
+/** The usage text with the commands the enabled plugins contribute (admin, keys from auth-local, …). */
+function fullUsage(io: CliIo): string {
+  let extra = '';
+  try {
+    const { offers, refused } = pluginCommandIndex(io);
+    if (offers.length > 0) extra += `\ncommands from plugins:\n${offers.map((o) => `  ${o.name.padEnd(26)} (${o.plugin.id}; xlive ${o.name} --help)`).join('\n')}\n`;
+    if (refused.size > 0) extra += `\nrefused plugin commands:\n${[...refused.values()].map((r) => `  ${r}`).join('\n')}\n`;
+  } catch (err) {
+    extra += `\n(plugin commands unavailable: ${describeError(err)})\n`;
+  }
+  return USAGE + extra + ENV_HELP;
+}
+
+/** Dispatch a command; returns the exit code (0 done, 1 refused, 2 wrong arguments, 64 unknown command, 78 bad config). */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [cmd = 'serve', ...rest] = argv;
   try {
     switch (cmd) {
       case 'serve':
+        if (!parseCommandArgs(rest, io, SERVE_USAGE, {}, { max: 0 })) return 0;
         return await serveCommand(io);
-      case 'config':
-        if (rest[0] !== 'check') break;
+      case 'config': {
+        const a = parseCommandArgs(rest, io, CONFIG_USAGE, {}, { min: 1, max: 1 });
+        if (!a) return 0;
+        if (a.positionals[0] !== 'check') throw new UsageError(`unknown config command "${a.positionals[0]}"`, CONFIG_USAGE);
         return configCheckCommand(io);
+      }
       case 'plugins':
         return await pluginsCommand(rest, io);
-      case 'admin':
-        return await adminCommand(rest, io);
       case 'backup':
-        if (!rest.some((a) => !a.startsWith('--'))) break;
         return await backupCommand(rest, io);
       case 'restore':
-        if (!rest[0]) break;
         return await restoreCommand(rest, io);
-      case 'keys':
-        return await keysCommand(rest, io);
       case 'update':
         return await updateCommand(rest, io);
       case 'version':
       case '--version':
       case '-v': {
+        if (!parseCommandArgs(rest, io, VERSION_USAGE, {}, { max: 0 })) return 0;
         const b = readBuildInfo();
         io.out.write(`${b.name} ${b.version} (plugin API ${b.apiVersion}, node ${process.versions.node})\n`);
         return 0;
@@ -81,12 +88,26 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'help':
       case '--help':
       case '-h':
-        io.out.write(USAGE);
+        io.out.write(fullUsage(io));
         return 0;
     }
-    io.err.write(`xlive: unknown command "${argv.join(' ')}"\n\n${USAGE}`);
+    if (!cmd.startsWith('-') && !CORE_COMMANDS.includes(cmd)) {
+      const { offers, refused } = pluginCommandIndex(io);
+      const offer = offers.find((o) => o.name === cmd);
+      if (offer) return await runPluginCommand(offer, rest, io);
+      const why = refused.get(cmd);
+      if (why) {
+        io.err.write(`xlive: ${why}\n`);
+        return 64;
+      }
+    }
+    io.err.write(`xlive: unknown command "${argv.join(' ')}"\n\n${fullUsage(io)}`);
     return 64;
   } catch (err) {
+    if (err instanceof UsageError) {
+      io.err.write(`xlive ${cmd}: ${err.message}\n\n${err.usage}`);
+      return 2;
+    }
     io.err.write(`xlive: ${isXliveError(err) ? `${err.code}: ${err.message}` : describeError(err)}\n`);
     return isXliveError(err) && err.code === 'CONFIG_INVALID' ? 78 : 1;
   }

@@ -5,7 +5,11 @@ import type { LogRing } from '../../core/logging/log-ring.js';
 import { composeAppliance } from '../composition-root.js';
 import { RestartControl, type RestartRequest } from '../system/restart-control.js';
 import { removeStaleWorkDirs } from '../system/stale-work-dirs.js';
-import type { CliIo } from './run-cli.js';
+import type { CliIo } from './cli-args.js';
+
+export const SERVE_USAGE = `usage: xlive serve
+  run the appliance until SIGTERM/SIGINT (configured by files and XLIVE_* environment variables)
+`;
 
 /**
  * Run until SIGTERM/SIGINT, then stop everything in reverse order within the shutdown deadline and exit 0.

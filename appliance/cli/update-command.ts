@@ -1,13 +1,17 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../../core/config/config-loader.js';
 import { UpdateUnsupportedError, ValidationError } from '../../core/errors/xlive-error.js';
 import { run } from '../update/deb-tools.js';
 import { UpdateJournal } from '../update/update-journal.js';
 import { journalFileOf, spoolDirOf } from '../update/update-paths.js';
 import { UpdateSpool } from '../update/update-spool.js';
-import type { CliIo } from './run-cli.js';
+import { parseCommandArgs, type CliIo } from './cli-args.js';
+
+export const UPDATE_USAGE = `usage: xlive update FILE.deb [--no-wait] [--wait-seconds N]
+  install a new version (as root, on a box installed from the package); it rolls back by itself if the
+  new version does not become ready. --no-wait: only queue it; --wait-seconds: how long to follow it (900)
+`;
 
 /**
  * `xlive update FILE.deb [--no-wait] [--wait-seconds N]` (as root, on the box): queue the package for
@@ -15,13 +19,10 @@ import type { CliIo } from './run-cli.js';
  * until the update succeeded, was refused or rolled back. Exit 0 only when it succeeded.
  */
 export async function updateCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { 'no-wait': { type: 'boolean', default: false }, 'wait-seconds': { type: 'string', default: '900' } },
-  });
-  const file = positionals[0];
-  if (!file || positionals.length > 1) throw new ValidationError('usage: xlive update FILE.deb [--no-wait] [--wait-seconds N]');
+  const a = parseCommandArgs(args, io, UPDATE_USAGE, { 'no-wait': { type: 'boolean', default: false }, 'wait-seconds': { type: 'string', default: '900' } }, { min: 1, max: 1 });
+  if (!a) return 0;
+  const { values } = a;
+  const file = a.positionals[0]!;
   const waitSeconds = Number(values['wait-seconds']);
   if (!Number.isInteger(waitSeconds) || waitSeconds < 1) throw new ValidationError(`--wait-seconds ${values['wait-seconds']} is not a positive integer`);
   const path = resolve(io.cwd, file);

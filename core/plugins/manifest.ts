@@ -25,6 +25,7 @@ const XLIVE_SECTION_SCHEMA = {
     httpMounts: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^(/[a-z0-9][a-z0-9-]*)+$', maxLength: 100 } },
     enabledByDefault: { type: 'boolean' },
     description: { type: 'string' },
+    commands: { type: 'array', uniqueItems: true, maxItems: 32, items: { type: 'string', pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$', maxLength: 40 } },
   },
 } as const;
 
@@ -77,6 +78,7 @@ export function manifestFromPackage(parsed: unknown, dir: string, source: 'built
     httpMounts?: string[];
     enabledByDefault?: boolean;
     description?: string;
+    commands?: string[];
   };
   if (semver.validRange(x.apiVersion) === null) throw invalid(file, `xlive.apiVersion "${x.apiVersion}" is not a semver range`);
   const version = typeof pkg['version'] === 'string' ? pkg['version'] : '';
@@ -117,6 +119,7 @@ export function manifestFromPackage(parsed: unknown, dir: string, source: 'built
     main: mainPath,
     dir,
     source,
+    ...(x.commands && x.commands.length > 0 ? { commands: [...x.commands] } : {}),
   };
 }
 

@@ -225,7 +225,7 @@ export class PluginInstaller {
 }
 
 /** The manifest schema refuses an unknown permission too; this says which and lists the known ones. */
-function refuseUnknownPermissions(pkg: unknown): void {
+export function refuseUnknownPermissions(pkg: unknown): void {
   const perms = (pkg as { xlive?: { permissions?: unknown } } | null)?.xlive?.permissions;
   if (!Array.isArray(perms)) return;
   const unknown = perms.filter((p) => typeof p !== 'string' || !(PERMISSIONS as readonly string[]).includes(p));

@@ -3,6 +3,7 @@
  * Semver'd as PLUGIN_API_VERSION; manifests state the range they need in `xlive.apiVersion`.
  */
 export * from './plugin.js';
+export * from './cli.js';
 export * from './media.js';
 export * from './streams.js';
 export * from './auth.js';

@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/logger.js';
+import type { PluginCommand } from './cli.js';
 import type { AuthApi } from './auth.js';
 import type { EventsApi } from './events.js';
 import type { GatesApi } from './gates.js';
@@ -65,6 +66,8 @@ export interface PluginManifest {
   dir: string;
   /** `builtin` or `external`. */
   source: 'builtin' | 'external';
+  /** `xlive.commands`: the console commands the plugin contributes (API 1.3.0). */
+  commands?: string[];
 }
 
 /** A SQL migration owned by a plugin; applied once, in `version` order, inside a transaction. */
@@ -196,6 +199,8 @@ export interface PluginDefinition<C = Record<string, unknown>> {
   start?(ctx: PluginContext<C>): void | Promise<void>;
   /** Stop everything started. Reverse order, with a timeout. */
   stop?(ctx: PluginContext<C>): void | Promise<void>;
+  /** Console commands (`xlive <name>`), run without starting the box; names also in `xlive.commands` (see cli.ts). */
+  commands?: readonly PluginCommand<C>[];
 }
 
 /** The default export of every plugin. */

@@ -9,6 +9,7 @@ import { registerStreamKeyRoutes } from './http/stream-key-routes.js';
 import { registerTokenRoutes } from './http/token-routes.js';
 import { registerUserRoutes } from './http/user-routes.js';
 import { AUTH_LOCAL_MIGRATIONS } from './migrations.js';
+import { adminCommand, keysCommand } from './cli/console-commands.js';
 import { auditPluginChanges } from './plugin-change-audit.js';
 import { formatSetupCode, SetupCode, setupCodeFile } from './setup-code.js';
 
@@ -20,6 +21,8 @@ const PRUNE_INTERVAL_MS = 10 * 60_000;
  * (the core guards every route with it) and as the gate at order 100 of the publish/play chain.
  */
 export default definePlugin<PartialConfig>({
+  // `xlive admin …`, `xlive keys …` on the console (xlive.commands in package.json).
+  commands: [adminCommand, keysCommand],
   setup(ctx) {
     const config: AuthLocalConfig = withDefaults(ctx.config);
     const db = ctx.store.migrate(AUTH_LOCAL_MIGRATIONS);

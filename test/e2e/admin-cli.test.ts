@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { adminCommand } from './admin-command.js';
+import type { Readable as ReadableT } from 'node:stream';
+import { runCli, type CliIo } from '../../appliance/cli/run-cli.js';
+
+/** `xlive admin …`: a console command of the auth-local plugin, run through the CLI. */
+const adminCommand = (args: string[], io: CliIo, stdin?: ReadableT) => runCli(['admin', ...args], { ...io, ...(stdin && { stdin }) });
 
 function io(dir: string, env: Record<string, string> = {}) {
   const out = new PassThrough();
