@@ -3,8 +3,7 @@ import { describe, it } from 'node:test';
 import type { FrameInit } from 'xlive/sdk';
 import type { FlvCloseReason, FlvTransport } from './flv-transport.js';
 import type { FlvViewerEndReason } from './flv-viewer.js';
-import { silentLogger } from '../../core/logging/logger.js';
-import { StreamHub } from '../../core/streams/stream-hub.js';
+import { createTestHub, silentLogger, type TestHub } from 'xlive/sdk/testing';
 
 const { StreamNotFoundError } = await import('xlive/sdk');
 const { FlvViewer } = await import('./flv-viewer.js');
@@ -52,7 +51,7 @@ const video = (dts: number, keyframe = false, size = 100): FrameInit => ({
 });
 const audio = (dts: number): FrameInit => ({ track: 'audio', codec: 'aac', dts, payload: Buffer.from([0xaf, 0x01, 1, 2]), dataOffset: 2 });
 
-function viewer(hub: StreamHub, transport: FlvTransport, ends: FlvViewerEndReason[] = [], extra: { maxQueueBytes?: number } = {}) {
+function viewer(hub: TestHub, transport: FlvTransport, ends: FlvViewerEndReason[] = [], extra: { maxQueueBytes?: number } = {}) {
   return new FlvViewer({
     streams: hub,
     path: 'live/a',
@@ -67,7 +66,7 @@ function viewer(hub: StreamHub, transport: FlvTransport, ends: FlvViewerEndReaso
 
 describe('FlvViewer', () => {
   it('writes the FLV header, then each frame as [header, the frame payload itself, trailer]', () => {
-    const hub = new StreamHub();
+    const hub = createTestHub();
     const pub = hub.publish('live/a', { protocol: 'test' });
     pub.setMediaInfo({ video: { codec: 'h264' }, audio: { codec: 'aac' } });
     const key = video(0, true);
@@ -86,7 +85,7 @@ describe('FlvViewer', () => {
   });
 
   it('shares one serialised tag header among viewers', () => {
-    const hub = new StreamHub();
+    const hub = createTestHub();
     const pub = hub.publish('live/a', { protocol: 'test' });
     const t1 = new FakeTransport();
     const t2 = new FakeTransport();
@@ -100,7 +99,7 @@ describe('FlvViewer', () => {
   });
 
   it('sends the header at once when the stream has no frame yet, with flags from the media info', () => {
-    const hub = new StreamHub();
+    const hub = createTestHub();
     const pub = hub.publish('live/a', { protocol: 'test' });
     pub.setMediaInfo({ audio: { codec: 'aac' } });
     const t = new FakeTransport();
@@ -109,7 +108,7 @@ describe('FlvViewer', () => {
   });
 
   it('stops on backpressure and resumes the hub queue in order on drain', () => {
-    const hub = new StreamHub();
+    const hub = createTestHub();
     const pub = hub.publish('live/a', { protocol: 'test' });
     const t = new FakeTransport();
     viewer(hub, t).start();
@@ -123,7 +122,7 @@ describe('FlvViewer', () => {
   });
 
   it('ends the transport gracefully when the stream ends', () => {
-    const hub = new StreamHub();
+    const hub = createTestHub();
     const pub = hub.publish('live/a', { protocol: 'test' });
     const t = new FakeTransport();
     const ends: FlvViewerEndReason[] = [];
@@ -136,7 +135,7 @@ describe('FlvViewer', () => {
   });
 
   it('leaves the stream when the client goes away', () => {
-    const hub = new StreamHub();
+    const hub = createTestHub();
     const pub = hub.publish('live/a', { protocol: 'test' });
     const t = new FakeTransport();
     const ends: FlvViewerEndReason[] = [];
@@ -152,7 +151,7 @@ describe('FlvViewer', () => {
   });
 
   it('throws StreamNotFoundError for a stream that is not live, writing nothing', () => {
-    const hub = new StreamHub();
+    const hub = createTestHub();
     const t = new FakeTransport();
     assert.throws(() => viewer(hub, t).start(), StreamNotFoundError);
     assert.equal(t.writes.length, 0);
@@ -160,7 +159,7 @@ describe('FlvViewer', () => {
 
   it('is dropped as a slow reader when it never drains, while the publisher and other viewers go on', () => {
     let now = 0;
-    const hub = new StreamHub({ readerQueueBytes: 64 * 1024, readerQueueMs: 60_000, slowReaderGraceMs: 500 }, silentLogger(), () => now);
+    const hub = createTestHub({ readerQueueBytes: 64 * 1024, readerQueueMs: 60_000, slowReaderGraceMs: 500, now: () => now });
     const pub = hub.publish('live/a', { protocol: 'test' });
     const stuck = new FakeTransport();
     stuck.accept = false;

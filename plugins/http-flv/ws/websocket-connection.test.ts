@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, connect, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { once } from 'node:events';
-import { silentLogger } from '../../../core/logging/logger.js';
+import { silentLogger } from 'xlive/sdk/testing';
 
 const { WebSocketConnection } = await import('./websocket-connection.js');
 
