@@ -9,6 +9,8 @@ import { statusProblem, toProblem, type ProblemResponse } from './problem.js';
 import type { Principal } from '../sdk/auth.js';
 import type { HttpMetrics } from './http-metrics.js';
 import { BodyLimits } from './body-limits.js';
+import { XliveError } from '../errors/xlive-error.js';
+import { foreignSdkErrorHint } from '../plugins/plugin-load-checks.js';
 
 export type AppEnv = { Bindings: HttpBindings; Variables: { requestId: string; principal: Principal } };
 export type XliveApp = Hono<AppEnv>;
@@ -85,6 +87,9 @@ export function createHttpApp(opts: HttpAppOptions): XliveApp {
     const requestId = c.get('requestId');
     const p = toProblem(err, c.req.path, requestId);
     // A box that fails closed refuses every request: its cause is logged once at start, not per request.
+    // An error from a second copy of the SDK fails instanceof and answers 500: say why.
+    const foreign = foreignSdkErrorHint(err, XliveError);
+    if (foreign) log.error(`${c.req.method} ${c.req.path}: ${foreign}`, { requestId });
     if (p.status >= 500 && p.body.code !== 'AUTH_UNAVAILABLE') log.error(`${c.req.method} ${c.req.path} failed: ${(err as Error).stack ?? String(err)}`, { requestId });
     else log.debug(`${c.req.method} ${c.req.path} -> ${p.status} ${p.body.code}`, { requestId });
     return sendProblem(c, p);

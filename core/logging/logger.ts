@@ -1,17 +1,11 @@
 /**
- * An injected logger. Lines read like `[rtmp] [conn 10.0.0.5:51234] publishing live/stage`.
- * `XLIVE_LOG_FORMAT=json` switches the sink to JSON lines. No static loggers: every part gets a child.
+ * The logger behind the SDK's `Logger` (core/sdk/logger.ts): sinks, formats, levels. Lines read like
+ * `[rtmp] [conn 10.0.0.5:51234] publishing live/stage`. `XLIVE_LOG_FORMAT=json` switches the sink to
+ * JSON lines. No static loggers: every part gets a child.
  */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+import type { LogLevel, Logger } from '../sdk/logger.js';
 
-export interface Logger {
-  debug(msg: string, fields?: Record<string, unknown>): void;
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-  child(prefix: string): Logger;
-  isLevelEnabled(level: LogLevel): boolean;
-}
+export type { LogLevel, Logger } from '../sdk/logger.js';
 
 export type LogFormat = 'text' | 'json';
 

@@ -11,6 +11,7 @@ import { MountClaims } from './mount-claims.js';
 import type { ConsentView } from './plugin-enablement.js';
 import type { PluginFaults } from './plugin-faults.js';
 import type { PluginFaultSummary } from '../sdk/faults.js';
+import { bundledSdkProblem, looksLikeCommonJsDefault, moduleFormatProblem } from './plugin-load-checks.js';
 
 export type PluginState = 'disabled' | 'loaded' | 'running' | 'failed' | 'skipped' | 'stopped';
 
@@ -395,14 +396,20 @@ export class PluginHost {
     } catch (err) {
       return this.fail(rec, asPluginError(err, 'PLUGIN_MOUNT_CONFLICT', `plugin ${m.id} has a conflicting mount`));
     }
+    const bundled = bundledSdkProblem(m.dir);
+    if (bundled) return this.fail(rec, new PluginError('PLUGIN_SDK_BUNDLED', `plugin ${m.id}: ${bundled}`, { details: { plugin: m.id } }));
     let def: unknown;
     try {
       const mod = (await import(pathToFileURL(m.main).href)) as { default?: unknown };
       def = mod.default;
     } catch (err) {
+      const format = moduleFormatProblem(m.dir, m.main);
+      if (format) return this.fail(rec, new PluginError('PLUGIN_MODULE_FORMAT', `plugin ${m.id}: cannot import ${m.main}: ${format} (${describeError(err)})`, { cause: err }));
       return this.fail(rec, new PluginError('PLUGIN_IMPORT_FAILED', `plugin ${m.id}: cannot import ${m.main}: ${describeError(err)}`, { cause: err }));
     }
     if (typeof def !== 'object' || def === null || typeof (def as PluginDefinition).setup !== 'function') {
+      const format = moduleFormatProblem(m.dir, m.main) ?? (looksLikeCommonJsDefault(def) ? `${m.main} is CommonJS output; compile with "module": "NodeNext" and set "type": "module" in package.json` : undefined);
+      if (format) return this.fail(rec, new PluginError('PLUGIN_MODULE_FORMAT', `plugin ${m.id}: the default export of ${m.main} is not definePlugin({ setup, … }): ${format}`));
       return this.fail(rec, new PluginError('PLUGIN_IMPORT_FAILED', `plugin ${m.id}: the default export of ${m.main} is not definePlugin({ setup, … })`));
     }
     rec.def = def as PluginDefinition<Record<string, unknown>>;

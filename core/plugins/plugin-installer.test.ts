@@ -72,7 +72,7 @@ describe('plugin installer: checks before anything is written, staging then rena
     assert.throws(() => installer.installArchive(pluginTgz('other'), WHO, { update: true }), { code: 'NOT_FOUND' });
   });
 
-  it('refuses, writing nothing: a first-party id, an API it cannot serve, a missing dependency, an unknown permission, a bad manifest, a missing main', () => {
+  it('refuses, writing nothing: a first-party id, an API it cannot serve, a missing dependency, an unknown permission, a bad manifest, a missing main, a bundled SDK', () => {
     const cases: Array<[Buffer, string, RegExp]> = [
       [pluginTgz('rtmp'), 'PLUGIN_BUILTIN', /taken by a first-party plugin/],
       [pluginTgz('future', { apiVersion: '^2.0.0' }), 'PLUGIN_API_MISMATCH', /needs plugin API \^2.0.0; this box provides 1.2.0/],
@@ -81,6 +81,7 @@ describe('plugin installer: checks before anything is written, staging then rena
       [pluginTgz('Bad_Id'), 'PLUGIN_MANIFEST_INVALID', /xlive.id must match pattern/],
       [pluginTgz('typo', { configSchema: { type: 'object', properties: { a: { type: 'string', defualt: 'x' } } } }), 'PLUGIN_CONFIG_SCHEMA_INVALID', /unknown keyword "defualt"/],
       [pluginTgz('nomain', {}, [], { main: 'dist/index.js' }), 'PLUGIN_MANIFEST_INVALID', /no dist\/index.js \("main"/],
+      [pluginTgz('own-sdk', {}, [{ path: 'package/node_modules/xlive/package.json', data: Buffer.from('{"name":"xlive"}') }]), 'PLUGIN_SDK_BUNDLED', /ships its own copy of the SDK \(node_modules\/xlive\).*devDependencies/],
       [gzipSync(Buffer.concat([pluginTar('x').subarray(0, 512), Buffer.from('not json')])), 'PLUGIN_PACKAGE_INVALID', /truncated/],
     ];
     for (const [tgz, code, message] of cases) {

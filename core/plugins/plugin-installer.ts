@@ -6,6 +6,7 @@ import type { Logger } from '../logging/logger.js';
 import type { PluginManifest } from '../sdk/plugin.js';
 import { apiCompatible, manifestFromPackage, PERMISSIONS } from './manifest.js';
 import { checkPackageFiles, readPluginArchive, type PackageFile, type PackageLimits } from './plugin-archive.js';
+import { BUNDLED_SDK } from './plugin-load-checks.js';
 
 /** Who installs or uninstalls, for the event log and audit. */
 export interface InstallActor {
@@ -136,6 +137,9 @@ export class PluginInstaller {
     const mainRel = relative(dir, m.main).split(sep).join('/');
     if (!files.some((f) => f.path === mainRel)) {
       throw new PluginError('PLUGIN_MANIFEST_INVALID', `the plugin package has no ${mainRel} ("main" of its package.json); pack the built plugin (compiled JavaScript)`, { details: { main: mainRel } });
+    }
+    if (files.some((f) => f.path === 'node_modules/xlive/package.json')) {
+      throw new PluginError('PLUGIN_SDK_BUNDLED', `plugin ${m.id}: ${BUNDLED_SDK}`, { details: { entry: 'node_modules/xlive' } });
     }
     if (!apiCompatible(m, this.deps.hostApiVersion)) {
       throw new PluginError('PLUGIN_API_MISMATCH', `plugin ${m.id} ${m.version} needs plugin API ${m.apiVersion}; this box provides ${this.deps.hostApiVersion}`, {

@@ -1,5 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
-import type { Logger } from '../logging/logger.js';
+import type { Logger } from './logger.js';
 import type { PluginPaths, PluginStore } from './plugin.js';
 import type { StreamApi } from './streams.js';
 

@@ -4,7 +4,7 @@
  * (`ctx.gates.decide`) before a publish is announced or a viewer is served. Veto semantics: every gate
  * in order must allow; the first deny ends the chain with its reason.
  */
-import { AuthenticationError, AuthUnavailableError, ForbiddenError, RateLimitedError, ValidationError, type XliveError } from '../errors/xlive-error.js';
+import { AuthenticationError, AuthUnavailableError, ForbiddenError, RateLimitedError, ValidationError, type XliveError } from './errors.js';
 
 export type GateAction = 'publish' | 'play';
 

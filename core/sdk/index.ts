@@ -19,5 +19,5 @@ export * from './faults.js';
 export * from './redact.js';
 export * from './list-page.js';
 export * from './config-change.js';
-export type { Logger, LogLevel } from '../logging/logger.js';
-export * from '../errors/xlive-error.js';
+export type { Logger, LogLevel } from './logger.js';
+export * from './errors.js';

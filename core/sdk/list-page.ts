@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors/xlive-error.js';
+import { ValidationError } from './errors.js';
 import type { JsonSchema } from './http.js';
 
 /**

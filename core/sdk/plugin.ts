@@ -1,4 +1,4 @@
-import type { Logger } from '../logging/logger.js';
+import type { Logger } from './logger.js';
 import type { PluginCommand } from './cli.js';
 import type { AuthApi } from './auth.js';
 import type { EventsApi } from './events.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DamagedFileError } from 'xlive/sdk';
-import { silentLogger } from '../../core/logging/logger.js';
+import { silentLogger } from 'xlive/sdk/testing';
 import { loadOrCreateBoxSecret, SECRET_FILE } from './box-secret.js';
 
 describe('box secret', () => {

@@ -4,12 +4,11 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
-const { createTestContext } = await import('../../test/helpers/plugin-context.js');
-const { PACKAGE_ROOT } = await import('../../test/helpers/appliance.js');
+const { createTestContext, findManifestDir } = await import('xlive/sdk/testing');
 const { DEFAULT_CONFIG } = await import('./config.js');
 const plugin = (await import('./index.js')).default;
 
-const manifest = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'plugins', 'auth-local', 'package.json'), 'utf8')) as {
+const manifest = JSON.parse(readFileSync(join(findManifestDir(import.meta.url), 'package.json'), 'utf8')) as {
   xlive: { configSchema: { properties: Record<string, { default?: unknown; properties?: Record<string, { default?: unknown }> }> }; httpMounts: string[] };
 };
 
@@ -27,7 +26,7 @@ describe('auth-local plugin', () => {
   });
 
   it('registers its provider and routes; every route states public or a scope and lives under a mount', async () => {
-    const t = createTestContext({ id: 'auth-local' });
+    const t = createTestContext({ id: 'auth-local', manifestFrom: import.meta.url });
     try {
       const instance = plugin.setup(t.ctx);
       t.commit();
@@ -49,7 +48,7 @@ describe('auth-local plugin', () => {
   });
 
   it('over HTTP: setup, then the session cookie and CSRF guard a state-changing call', async () => {
-    const t = createTestContext({ id: 'auth-local', config: { failureDelayMinMs: 0, failureDelayMaxMs: 0 } });
+    const t = createTestContext({ id: 'auth-local', manifestFrom: import.meta.url, config: { failureDelayMinMs: 0, failureDelayMaxMs: 0 } });
     plugin.setup(t.ctx);
     t.commit();
     const server = await t.serve();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { digestEqual, safeEqual, sha256Hex } from './timing-safe.js';
-import { seededRandom as rng } from '../../test/helpers/seeded-random.js';
+import { seededRandom as rng } from 'xlive/sdk/testing';
 
 
 describe('timing-safe comparisons', () => {

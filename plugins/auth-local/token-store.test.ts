@@ -99,22 +99,19 @@ describe('TokenStore: API tokens', () => {
   });
 
   it('migration 2 binds existing tokens to their creator by name; tokens without a known creator are refused', async () => {
-    const { silentLogger } = await import('../../core/logging/logger.js');
-    const { CORE_MIGRATIONS, CORE_OWNER, Migrator, createPluginStore, openDatabase, closeDatabase, singlePluginDatabase } = await import('../../core/store/index.js');
+    const { createTestContext } = await import('xlive/sdk/testing');
     const { AUTH_LOCAL_MIGRATIONS } = await import('./migrations.js');
-    const raw = openDatabase(':memory:', silentLogger());
+    const t = createTestContext({ id: 'auth-local', manifestFrom: import.meta.url });
+    const raw = t.parts.db;
     try {
-      const migrator = new Migrator(raw, silentLogger());
-      migrator.migrate(CORE_OWNER, CORE_MIGRATIONS);
-      const dbs = singlePluginDatabase(raw, silentLogger());
-      createPluginStore(raw, 'auth-local', dbs).migrate(AUTH_LOCAL_MIGRATIONS.slice(0, 1));
+      t.ctx.store.migrate(AUTH_LOCAL_MIGRATIONS.slice(0, 1));
       raw.prepare("INSERT INTO auth_local_users (id, username, role, password_hash, created_at, updated_at) VALUES (7, 'Alice', 'admin', 'x', 0, 0)").run();
       const insert = raw.prepare("INSERT INTO auth_local_tokens (id, name, scopes, created_by, created_at) VALUES (?, ?, 'streams:read', ?, 0)");
       insert.run('tok_a', 'a', 'user:alice');
       insert.run('tok_b', 'b', 'token:ci');
       insert.run('tok_c', 'c', 'user:gone');
       raw.prepare("INSERT INTO auth_local_lockouts (key, failures, window_start, level, locked_until, last_failure) VALUES ('login-user:alice', 0, 0, 1, 9999999999999, 0)").run();
-      createPluginStore(raw, 'auth-local', dbs).migrate(AUTH_LOCAL_MIGRATIONS);
+      t.ctx.store.migrate(AUTH_LOCAL_MIGRATIONS);
       const rows = raw.prepare('SELECT id, creator_user_id FROM auth_local_tokens ORDER BY id').all();
       assert.deepEqual(rows, [
         { id: 'tok_a', creator_user_id: 7 },
@@ -123,7 +120,8 @@ describe('TokenStore: API tokens', () => {
       ]);
       assert.deepEqual(raw.prepare("SELECT locked_until FROM auth_local_lockouts WHERE key = 'login-user:alice'").get(), { locked_until: 0 }, 'a username-wide lock is lifted');
     } finally {
-      closeDatabase(raw, silentLogger());
+      t.release();
+      t.dispose();
     }
   });
 });

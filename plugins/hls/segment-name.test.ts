@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 const { isSegmentName, isRecordingId, segmentName, sessionTag } = await import('./segment-name.js');
 const { parseLiveRequest } = await import('./hls-routes.js');
 const { NotFoundError, ValidationError } = await import('xlive/sdk');
-const { SeededRandom } = await import('../../test/helpers/seeded-random.js');
+const { SeededRandom } = await import('xlive/sdk/testing');
 
 const streams = {
   parsePath(p: string) {

@@ -3,9 +3,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { parseStreamPath } from '../../core/streams/stream-path.js';
-import { silentLogger } from '../../core/logging/logger.js';
-import { testGateChain } from '../../test/helpers/gate-chain.js';
+import { createTestHub, silentLogger, testGateChain } from 'xlive/sdk/testing';
 import { postCallback } from './callback-client.js';
 import { callbackGate, type CallbackBody } from './callback-gate.js';
 import { resolveConfig } from './config.js';
@@ -36,7 +34,7 @@ after(async () => {
 });
 
 function chainWith(config: Record<string, unknown>) {
-  const t = testGateChain({ parsePath: parseStreamPath });
+  const t = testGateChain(createTestHub());
   const gate = callbackGate(resolveConfig({ publishUrl: `${base}/on_publish?secret=in-url`, playUrl: `${base}/on_play`, ...config }), { post: postCallback, log: silentLogger() });
   t.chain.register('http-callback', gate!);
   const ask = (o: { action?: 'publish' | 'play'; name?: string; query?: Record<string, string> } = {}) =>
@@ -95,7 +93,7 @@ describe('http-callback gate against a real HTTP server', () => {
   });
 
   it('an unreachable callback is retried within the budget, then answers the default', async () => {
-    const t = testGateChain({ parsePath: parseStreamPath });
+    const t = testGateChain(createTestHub());
     let posts = 0;
     const gate = callbackGate(resolveConfig({ publishUrl: 'http://127.0.0.1:9/x', retries: 2, backoffMs: 10 }), {
       post: async (...args) => (posts++, postCallback(...args)),

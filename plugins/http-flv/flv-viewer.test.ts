@@ -3,8 +3,7 @@ import { describe, it } from 'node:test';
 import type { FrameInit } from 'xlive/sdk';
 import type { FlvCloseReason, FlvTransport } from './flv-transport.js';
 import type { FlvViewerEndReason } from './flv-viewer.js';
-import { silentLogger } from '../../core/logging/logger.js';
-import { StreamHub } from '../../core/streams/stream-hub.js';
+import { createTestHub, silentLogger, type TestHub } from 'xlive/sdk/testing';
 
 const { StreamNotFoundError } = await import('xlive/sdk');
 const { FlvViewer } = await import('./flv-viewer.js');
@@ -53,7 +52,7 @@ const video = (dts: number, keyframe = false, size = 100): FrameInit => ({
 });
 const audio = (dts: number): FrameInit => ({ track: 'audio', codec: 'aac', dts, payload: Buffer.from([0xaf, 0x01, 1, 2]), dataOffset: 2 });
 
-function viewer(hub: StreamHub, transport: FlvTransport, ends: FlvViewerEndReason[] = [], extra: { maxQueueBytes?: number } = {}) {
+function viewer(hub: TestHub, transport: FlvTransport, ends: FlvViewerEndReason[] = [], extra: { maxQueueBytes?: number } = {}) {
   return new FlvViewer({
     streams: hub,
     path: 'live/a',
@@ -68,7 +67,7 @@ function viewer(hub: StreamHub, transport: FlvTransport, ends: FlvViewerEndReaso
 
 describe('FlvViewer', () => {
   it('writes the FLV header, then each frame as [header, the frame payload itself, trailer]', () => {
-    const hub = new StreamHub();
+    const hub = createTestHub();
     const pub = hub.publish('live/a', { protocol: 'test' });
     pub.setMediaInfo({ video: { codec: 'h264' }, audio: { codec: 'aac' } });
     const key = video(0, true);
@@ -87,7 +86,7 @@ describe('FlvViewer', () => {
   });
 
   it('shares one serialised tag header among viewers', () => {
-    const hub = new StreamHub();
+    const hub = createTestHub();
     const pub = hub.publish('live/a', { protocol: 'test' });
     const t1 = new FakeTransport();
     const t2 = new FakeTransport();
@@ -101,7 +100,7 @@ describe('FlvViewer', () => {
   });
 
   it('sends the header at once when the stream has no frame yet, with flags from the media info', () => {
-    const hub = new StreamHub();
+    const hub = createTestHub();
     const pub = hub.publish('live/a', { protocol: 'test' });
     pub.setMediaInfo({ audio: { codec: 'aac' } });
     const t = new FakeTransport();
@@ -110,7 +109,7 @@ describe('FlvViewer', () => {
   });
 
   it('stops on backpressure and resumes the hub queue in order on drain', () => {
-    const hub = new StreamHub();
+    const hub = createTestHub();
     const pub = hub.publish('live/a', { protocol: 'test' });
     const t = new FakeTransport();
     viewer(hub, t).start();
@@ -124,7 +123,7 @@ describe('FlvViewer', () => {
   });
 
   it('ends the transport gracefully when the stream ends', () => {
-    const hub = new StreamHub();
+    const hub = createTestHub();
     const pub = hub.publish('live/a', { protocol: 'test' });
     const t = new FakeTransport();
     const ends: FlvViewerEndReason[] = [];
@@ -137,7 +136,7 @@ describe('FlvViewer', () => {
   });
 
   it('leaves the stream when the client goes away', () => {
-    const hub = new StreamHub();
+    const hub = createTestHub();
     const pub = hub.publish('live/a', { protocol: 'test' });
     const t = new FakeTransport();
     const ends: FlvViewerEndReason[] = [];
@@ -153,7 +152,7 @@ describe('FlvViewer', () => {
   });
 
   it('throws StreamNotFoundError for a stream that is not live, writing nothing', () => {
-    const hub = new StreamHub();
+    const hub = createTestHub();
     const t = new FakeTransport();
     assert.throws(() => viewer(hub, t).start(), StreamNotFoundError);
     assert.equal(t.writes.length, 0);
@@ -161,7 +160,7 @@ describe('FlvViewer', () => {
 
   it('is dropped as a slow reader when it never drains, while the publisher and other viewers go on', () => {
     let now = 0;
-    const hub = new StreamHub({ readerQueueBytes: 64 * 1024, readerQueueMs: 60_000, slowReaderGraceMs: 500 }, silentLogger(), () => now);
+    const hub = createTestHub({ readerQueueBytes: 64 * 1024, readerQueueMs: 60_000, slowReaderGraceMs: 500, now: () => now });
     const pub = hub.publish('live/a', { protocol: 'test' });
     const stuck = new FakeTransport();
     stuck.accept = false;

@@ -2,14 +2,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AuthProvider, Principal } from 'xlive/sdk';
-import { createTestContext } from '../../test/helpers/plugin-context.js';
+import { createTestContext } from 'xlive/sdk/testing';
 import type { MetricsPrometheusConfig } from './index.js';
 import { parseExposition, sampleValue } from './testing/exposition-parser.js';
 
 const plugin = (await import('./index.js')).default;
 
 async function serve(config: Partial<MetricsPrometheusConfig>, provider?: AuthProvider) {
-  const t = createTestContext<Partial<MetricsPrometheusConfig>>({ id: 'metrics-prometheus', config });
+  const t = createTestContext<Partial<MetricsPrometheusConfig>>({ id: 'metrics-prometheus', manifestFrom: import.meta.url, config });
   if (provider) t.parts.auth.register(provider);
   plugin.setup(t.ctx as never);
   t.commit();
@@ -124,7 +124,7 @@ describe('metrics-prometheus', () => {
   });
 
   it('refuses a config that is not a boolean with a coded error', () => {
-    const t = createTestContext<Record<string, unknown>>({ id: 'metrics-prometheus', config: { protect: 'yes' } });
+    const t = createTestContext<Record<string, unknown>>({ id: 'metrics-prometheus', manifestFrom: import.meta.url, config: { protect: 'yes' } });
     assert.throws(() => plugin.setup(t.ctx as never), (e: Error & { code?: string }) => e.code === 'CONFIG_INVALID');
     t.release();
   });

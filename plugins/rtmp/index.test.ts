@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTestContext } from '../../test/helpers/plugin-context.js';
+import { createTestContext } from 'xlive/sdk/testing';
 import type { RtmpPluginConfig } from './index.js';
 
 const plugin = (await import('./index.js')).default;
@@ -30,7 +30,7 @@ async function until(cond: () => boolean, what: string): Promise<void> {
 
 describe('rtmp plugin', () => {
   it('starts a listener, reports it, serves publishers, exposes health and metrics, and stops', async () => {
-    const t = createTestContext<RtmpPluginConfig>({ id: 'rtmp', config });
+    const t = createTestContext<RtmpPluginConfig>({ id: 'rtmp', manifestFrom: import.meta.url, config });
     const instance = plugin.setup(t.ctx)!;
     t.commit();
     await instance.start!();
@@ -60,7 +60,7 @@ describe('rtmp plugin', () => {
 
   it("listens through ctx.net: idle sockets are evicted oldest first, players are capped, a keyed publisher still gets a reserved slot", async () => {
     const caps = { maxConnections: 20, maxIdleConnections: 4, maxIdleConnectionsPerIp: 4, maxConnectionsPerIp: 100, reservedForPublishers: 2 };
-    const t = createTestContext<RtmpPluginConfig>({ id: 'rtmp', config: { ...config, ...caps } });
+    const t = createTestContext<RtmpPluginConfig>({ id: 'rtmp', manifestFrom: import.meta.url, config: { ...config, ...caps } });
     const instance = plugin.setup(t.ctx)!;
     t.commit();
     await instance.start!();
@@ -109,8 +109,8 @@ describe('rtmp plugin', () => {
   });
 
   it('keeps one server per plugin context', async () => {
-    const a = createTestContext<RtmpPluginConfig>({ id: 'rtmp', config });
-    const b = createTestContext<RtmpPluginConfig>({ id: 'rtmp', config });
+    const a = createTestContext<RtmpPluginConfig>({ id: 'rtmp', manifestFrom: import.meta.url, config });
+    const b = createTestContext<RtmpPluginConfig>({ id: 'rtmp', manifestFrom: import.meta.url, config });
     const ia = plugin.setup(a.ctx)!;
     const ib = plugin.setup(b.ctx)!;
     a.commit();

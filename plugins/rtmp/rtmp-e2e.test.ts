@@ -6,9 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { silentLogger } from '../../core/logging/logger.js';
-import { StreamHub } from '../../core/streams/stream-hub.js';
-import { testGateChain } from '../../test/helpers/gate-chain.js';
+import { silentLogger, createTestHub, testGateChain } from 'xlive/sdk/testing';
 
 const { RtmpServer } = await import('./rtmp-server.js');
 
@@ -73,7 +71,7 @@ async function waitUntil(cond: () => boolean, timeoutMs: number, what: string): 
 }
 
 describe('rtmp end to end with ffmpeg', { timeout: 60_000 }, () => {
-  const hub = new StreamHub();
+  const hub = createTestHub();
   /** Records requests; the name `streamkey123` is a key for live/test. */
   const gates = testGateChain(hub);
   const seen = gates.seen;

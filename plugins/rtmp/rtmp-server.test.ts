@@ -2,10 +2,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SinkLogger, type LogRecord } from '../../core/logging/logger.js';
-import { StreamHub } from '../../core/streams/stream-hub.js';
-import { SeededRandom } from '../../test/helpers/seeded-random.js';
-import { testGateChain } from '../../test/helpers/gate-chain.js';
+import { createTestHub, recordingLogger, SeededRandom, testGateChain, type TestHub } from 'xlive/sdk/testing';
 import type { RtmpTestClient as Client } from './testing/rtmp-test-client.js';
 
 const { RtmpServer } = await import('./rtmp-server.js');
@@ -28,7 +25,7 @@ const MEDIA = {
 };
 
 /** A gate that records every request; keys: `bad` is refused, `secret` maps to live/stage, `ro` may only read. */
-function recordingGates(hub: StreamHub) {
+function recordingGates(hub: TestHub) {
   const t = testGateChain(hub);
   t.gate((req) => {
     const key = req.query['key'] ?? req.name;
@@ -46,14 +43,12 @@ after(async () => {
 });
 
 async function start(config: Record<string, number> = {}) {
-  const hub = new StreamHub();
+  const hub = createTestHub();
   const auth = recordingGates(hub);
-  const logs: LogRecord[] = [];
-  const log = new SinkLogger((r) => void logs.push(r), 'debug', ['rtmp']);
+  const { log, lines: logs, find: line } = recordingLogger({ prefixes: ['rtmp'] });
   const server = new RtmpServer({ host: '127.0.0.1', port: 0, ...config }, { streams: hub, gates: auth.chain, log });
   servers.push(server);
   const { port } = await server.start();
-  const line = (re: RegExp) => logs.find((r) => re.test(`${r.prefixes.map((p) => `[${p}]`).join(' ')} ${r.msg}`));
   return { server, hub, auth, port, logs, line };
 }
 

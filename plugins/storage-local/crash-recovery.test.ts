@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { SeededRandom } from '../../test/helpers/seeded-random.js';
+import { SeededRandom } from 'xlive/sdk/testing';
 
 const { startHarness, listDisk } = await import('./testing/harness.js');
 const { segmentFill, segmentSize } = await import('./testing/crash-writer.js');

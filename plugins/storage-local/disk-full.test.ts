@@ -1,7 +1,7 @@
 /** Disk nearly full: live keeps working by evicting, recording is refused and paused, health fails, it resumes. */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { SinkLogger, type LogRecord } from '../../core/logging/logger.js';
+import { recordingLogger } from 'xlive/sdk/testing';
 import type { Harness } from './testing/harness.js';
 import type { LocalStorage } from './local-storage.js';
 
@@ -17,8 +17,8 @@ after(async () => {
 async function onFakeDisk(config: Record<string, unknown>) {
   let provider: LocalStorage | undefined;
   const disk = new FakeDisk(1_000_000, () => (provider?.isStarted ? provider.snapshot().bytesUsed : 0));
-  const lines: LogRecord[] = [];
-  const h = await startHarness({ deps: { statfs: disk.statfs }, config, log: new SinkLogger((r) => lines.push(r), 'debug') });
+  const { log, lines } = recordingLogger();
+  const h = await startHarness({ deps: { statfs: disk.statfs }, config, log });
   harnesses.push(h);
   provider = h.provider;
   const health = async () => (await h.t.parts.health.run()).checks.find((c) => c.name === 'storage-local/disk')!;

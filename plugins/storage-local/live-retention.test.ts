@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createTestContext } from '../../test/helpers/plugin-context.js';
+import { createTestContext } from 'xlive/sdk/testing';
 
 const { createStorageLocalPlugin } = await import('./index.js');
 const { bytes } = await import('./testing/harness.js');
@@ -14,7 +14,7 @@ describe('storage-local: live retention', () => {
   it('a lower per-stream segment limit is enforced at once; a folder change is left for a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'xlive-live-retention-'));
     const config = { liveDir: join(dir, 'live'), recordingsDir: join(dir, 'rec'), live: { maxSegmentsPerStream: 10, minSegmentsPerStream: 0 }, fsyncRecordings: false };
-    const t = createTestContext<Record<string, unknown>>({ id: 'storage-local', config, dbFile: join(dir, 'xlive.db') });
+    const t = createTestContext<Record<string, unknown>>({ id: 'storage-local', manifestFrom: import.meta.url, config, dbFile: join(dir, 'xlive.db') });
     const instance = createStorageLocalPlugin().setup(t.ctx)!;
     t.commit();
     await instance.start?.();

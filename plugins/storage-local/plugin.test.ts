@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
-import { createTestContext } from '../../test/helpers/plugin-context.js';
+import { createTestContext } from 'xlive/sdk/testing';
 
 const { ConfigError } = await import('xlive/sdk');
 const { default: plugin, resolveConfig } = await import('./index.js');
@@ -51,7 +51,7 @@ describe('manifest and config', () => {
 
 describe('plugin lifecycle', () => {
   it('registers provider "local", the disk check and metrics; uses the runtime and data folders by default', async () => {
-    const t = createTestContext({ id: 'storage-local', config: {} });
+    const t = createTestContext({ id: 'storage-local', manifestFrom: import.meta.url, config: {} });
     try {
       const instance = plugin.setup(t.ctx);
       t.commit();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Harness } from './testing/harness.js';
 import type { LocalStorage } from './local-storage.js';
-import { SeededRandom } from '../../test/helpers/seeded-random.js';
+import { SeededRandom } from 'xlive/sdk/testing';
 
 const { StorageFullError } = await import('xlive/sdk');
 const { startHarness, bytes, listDisk, FakeDisk, FakeClock } = await import('./testing/harness.js');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join, relative, resolve, isAbsolute } from 'node:path';
 import { describe, it } from 'node:test';
-import { SeededRandom } from '../../test/helpers/seeded-random.js';
+import { SeededRandom } from 'xlive/sdk/testing';
 
 const { ValidationError } = await import('xlive/sdk');
 const { checkPrefix, parseKey } = await import('./storage-key.js');

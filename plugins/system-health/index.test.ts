@@ -8,7 +8,7 @@ import { after, describe, it } from 'node:test';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BoxEvent, PluginInstance } from 'xlive/sdk';
-import { createTestContext, type TestContext } from '../../test/helpers/plugin-context.js';
+import { createTestContext, type TestContext } from 'xlive/sdk/testing';
 import { parseExposition, sampleValue } from '../metrics-prometheus/testing/exposition-parser.js';
 import type { SystemFacts } from './system-facts.js';
 import { makeFakeSys, type FakeSys } from './testing/fake-sys.js';
@@ -42,7 +42,7 @@ interface Harness {
 }
 
 async function harness(config: Record<string, unknown>, sys?: FakeSys): Promise<Harness> {
-  const t = createTestContext<Record<string, unknown>>({ id: 'system-health', config });
+  const t = createTestContext<Record<string, unknown>>({ id: 'system-health', manifestFrom: import.meta.url, config });
   const plugin = createSystemHealthPlugin({ ...(sys ? { sources: sys.sources } : {}), factsRunner: async () => FACTS });
   const instance = plugin.setup(t.ctx) ?? {};
   t.commit();
@@ -146,7 +146,7 @@ describe('system-health plugin', () => {
   });
 
   it('refuses bad config with a coded error naming the key', () => {
-    const t = createTestContext<Record<string, unknown>>({ id: 'system-health', config: { disk: { failBelowPercent: 400 } } });
+    const t = createTestContext<Record<string, unknown>>({ id: 'system-health', manifestFrom: import.meta.url, config: { disk: { failBelowPercent: 400 } } });
     assert.throws(() => createSystemHealthPlugin().setup(t.ctx), (e: Error & { code?: string }) => e.code === 'CONFIG_INVALID' && /disk\.failBelowPercent/.test(e.message));
     t.release();
   });

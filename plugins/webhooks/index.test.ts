@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BoxEvent, PluginInstance } from 'xlive/sdk';
-import { createTestContext, type TestContext } from '../../test/helpers/plugin-context.js';
+import { createTestContext, type TestContext } from 'xlive/sdk/testing';
 import { parseExposition, sampleValue } from '../metrics-prometheus/testing/exposition-parser.js';
 import { startReceiver, type Answer, type Received, type Receiver } from './testing/webhook-receiver.js';
 
@@ -28,7 +28,7 @@ const open: Harness[] = [];
 
 async function harness(config: Record<string, unknown>, answer: (r: Received) => Answer, path = '/hook'): Promise<Harness> {
   const recv = await startReceiver(answer);
-  const t = createTestContext<Record<string, unknown>>({ id: 'webhooks', config: { urls: [recv.url + path], backoffMs: 20, ...config } });
+  const t = createTestContext<Record<string, unknown>>({ id: 'webhooks', manifestFrom: import.meta.url, config: { urls: [recv.url + path], backoffMs: 20, ...config } });
   const plugin = createWebhooksPlugin();
   const instance = plugin.setup(t.ctx) ?? {};
   t.commit();
@@ -170,7 +170,7 @@ describe('webhooks', () => {
 
   it('refuses bad config with a coded error that does not echo the URL path', () => {
     for (const config of [{ urls: ['ftp://x/secret-path'] }, { urls: 'http://x' }, { retries: -1 }, { types: ['Stream Started'] }, { secret: '' }]) {
-      const t = createTestContext<Record<string, unknown>>({ id: 'webhooks', config });
+      const t = createTestContext<Record<string, unknown>>({ id: 'webhooks', manifestFrom: import.meta.url, config });
       assert.throws(
         () => createWebhooksPlugin().setup(t.ctx),
         (e: Error & { code?: string }) => e.code === 'CONFIG_INVALID' && !e.message.includes('secret-path'),
@@ -181,7 +181,7 @@ describe('webhooks', () => {
   });
 
   it('does nothing without URLs', async () => {
-    const t = createTestContext<Record<string, unknown>>({ id: 'webhooks', config: {} });
+    const t = createTestContext<Record<string, unknown>>({ id: 'webhooks', manifestFrom: import.meta.url, config: {} });
     const plugin = createWebhooksPlugin({ post: () => Promise.reject(new Error('must not post')) });
     const instance = plugin.setup(t.ctx) ?? {};
     t.commit();

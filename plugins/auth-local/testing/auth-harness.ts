@@ -1,12 +1,11 @@
 /**
- * The plugin's services over a real SQLite database (in memory, or a file to test restarts), with a
+ * The plugin's services over a real SQLite database (in memory, or a file to test restarts) through
+ * `xlive/sdk/testing` (its ctx.store), with a
  * controllable clock, cheap scrypt parameters, no failure delay, and recorded events.
  */
 import { randomBytes } from 'node:crypto';
-import { silentLogger } from '../../../core/logging/logger.js';
-import { CORE_MIGRATIONS, CORE_OWNER, Migrator, closeDatabase, createPluginStore, openDatabase, singlePluginDatabase, type SqliteDatabase } from '../../../core/store/index.js';
-import { parseStreamPath } from '../../../core/streams/stream-path.js';
-import type { EventInit, PluginDatabase } from '../../../core/sdk/index.js';
+import type { EventInit, PluginDatabase } from 'xlive/sdk';
+import { createTestContext, type TestDatabase } from 'xlive/sdk/testing';
 import type { AuthServices } from '../auth-services.js';
 import type { PartialConfig } from '../config.js';
 import type { PasswordHasher } from '../password-work-queue.js';
@@ -15,7 +14,7 @@ import type { SetupCode } from '../setup-code.js';
 export interface Harness {
   s: AuthServices;
   db: PluginDatabase;
-  raw: SqliteDatabase;
+  raw: TestDatabase;
   clock: { now: number; advance(ms: number): void };
   events: EventInit[];
   close(): void;
@@ -41,10 +40,8 @@ export async function authHarness(o: HarnessOptions = {}): Promise<Harness> {
   const { deriveKeys } = await import('../box-secret.js');
   const { withDefaults } = await import('../config.js');
   const { AUTH_LOCAL_MIGRATIONS } = await import('../migrations.js');
-  const raw = openDatabase(o.dbFile ?? ':memory:', silentLogger());
-  const migrator = new Migrator(raw, silentLogger());
-  migrator.migrate(CORE_OWNER, CORE_MIGRATIONS);
-  const db = createPluginStore(raw, 'auth-local', singlePluginDatabase(raw, silentLogger())).migrate(AUTH_LOCAL_MIGRATIONS);
+  const t = createTestContext({ id: 'auth-local', manifestFrom: import.meta.url, ...(o.dbFile !== undefined && { dbFile: o.dbFile }) });
+  const db = t.ctx.store.migrate(AUTH_LOCAL_MIGRATIONS);
   const clock = {
     now: o.startMs ?? Date.UTC(2030, 0, 1),
     advance(ms: number) {
@@ -57,12 +54,22 @@ export async function authHarness(o: HarnessOptions = {}): Promise<Harness> {
     config: withDefaults({ failureDelayMinMs: 0, failureDelayMaxMs: 0, ...o.config }),
     boxKeys: deriveKeys(o.secret ?? randomBytes(32)),
     events: { record: (e) => void events.push(e) },
-    parsePath: parseStreamPath,
+    parsePath: (path) => t.ctx.streams.parsePath(path),
     now: () => clock.now,
     scrypt: FAST_SCRYPT,
     delay: o.delay ?? (() => Promise.resolve()),
     ...(o.hasher && { hasher: o.hasher }),
     ...(o.setupCode && { setupCode: o.setupCode }),
   });
-  return { s, db, raw, clock, events, close: () => closeDatabase(raw, silentLogger()) };
+  return {
+    s,
+    db,
+    raw: t.parts.db,
+    clock,
+    events,
+    close: () => {
+      t.release();
+      t.dispose();
+    },
+  };
 }

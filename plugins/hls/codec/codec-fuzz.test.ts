@@ -5,7 +5,7 @@ import { splitLengthPrefixed } from './annexb.js';
 import { Segmenter } from './segmenter.js';
 import { TsMuxer } from './ts-muxer.js';
 import { avStream } from '../testing/synthetic-frames.js';
-import { SeededRandom } from '../../../test/helpers/seeded-random.js';
+import { SeededRandom } from 'xlive/sdk/testing';
 import { TestFrame } from '../testing/test-frame.js';
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The HLS plugin in-process for tests: real plugin context, StreamHub and HTTP app (test/helpers),
+ * The HLS plugin in-process for tests: real plugin context, StreamHub and HTTP app (xlive/sdk/testing),
  * an in-memory StorageProvider, and a short ffmpeg-made FLV clip to publish. Load it with a dynamic
  * `import()`.
  */
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuthApi, Frame, FrameInit, Publisher, GateDefinition } from 'xlive/sdk';
-import { createSharedParts, createTestContext, type TestContext } from '../../../test/helpers/plugin-context.js';
+import { createTestBox, createTestContext, type TestContext } from 'xlive/sdk/testing';
 import type { HlsConfig } from '../config.js';
 import hlsPlugin from '../index.js';
 import { readFlvFile } from '../testing/flv-file-reader.js';
@@ -30,11 +30,12 @@ export interface Harness {
 }
 
 export async function harness(config: Partial<HlsConfig> = {}, opts: { storage?: MemoryStorageOptions; auth?: AuthApi; gate?: GateDefinition['decide'] } = {}): Promise<Harness> {
-  const parts = createSharedParts();
+  const parts = createTestBox();
   const storage = new MemoryStorage(opts.storage);
   parts.storage.register(storage);
   const t = createTestContext<HlsConfig>({
     id: 'hls',
+    manifestFrom: import.meta.url,
     shared: parts,
     config: { segmentMs: 1000, windowSize: 4, stateTtlMs: 60_000, ...config } as HlsConfig,
     ...(opts.auth ? { auth: opts.auth } : {}),

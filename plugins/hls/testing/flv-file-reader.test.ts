@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ParseError } from 'xlive/sdk';
-import { FLV_HEADER_AV, flvTagBytes } from '../../../test/helpers/flv-bytes.js';
+import { FLV_HEADER_AV, flvTagBytes } from 'xlive/sdk/testing';
 import { flvFrames as parseFlv } from './flv-file-reader.js';
 
 function tag(type: number, dts: number, body: Buffer): Buffer {

@@ -1,2 +1,2 @@
 /** Frames for tests and tools: the hub's own Frame implementation (plain fields plus a `shared()` memo). */
-export { MediaFrame as TestFrame } from '../../../core/streams/media-frame.js';
+export { TestFrame } from 'xlive/sdk/testing';

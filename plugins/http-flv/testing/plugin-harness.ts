@@ -2,7 +2,7 @@
 import { get, type IncomingMessage } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuthApi, FrameInit, GateDefinition, PluginInstance, Publisher } from 'xlive/sdk';
-import { createTestContext, type TestContext } from '../../../test/helpers/plugin-context.js';
+import { createTestContext, type TestContext } from 'xlive/sdk/testing';
 import type { HttpFlvConfig } from '../config.js';
 import plugin from '../index.js';
 
@@ -17,6 +17,7 @@ export interface Harness {
 export async function harness(config: Partial<HttpFlvConfig> = {}, extra: { auth?: AuthApi; gate?: GateDefinition['decide']; hubOptions?: Record<string, number> } = {}): Promise<Harness> {
   const t = createTestContext<HttpFlvConfig>({
     id: 'http-flv',
+    manifestFrom: import.meta.url,
     config: { maxViewers: 2000, ...config },
     ...(extra.auth ? { auth: extra.auth } : {}),
     ...(extra.gate ? { gate: extra.gate } : {}),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Frame } from 'xlive/sdk';
-import { SeededRandom } from '../../../test/helpers/seeded-random.js';
+import { SeededRandom } from 'xlive/sdk/testing';
 
 const { encodeChunks, frameChunks, chunksLength, isMetadataFrame } = await import('./chunk-writer.js');
 const { ChunkReader } = await import('./chunk-reader.js');

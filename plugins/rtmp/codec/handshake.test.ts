@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SeededRandom } from '../../../test/helpers/seeded-random.js';
+import { SeededRandom } from 'xlive/sdk/testing';
 
 const { ParseError } = await import('xlive/sdk');
 const { ServerHandshake, ClientHandshake } = await import('./handshake.js');

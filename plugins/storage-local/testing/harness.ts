@@ -7,8 +7,8 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after } from 'node:test';
-import type { Logger } from '../../../core/logging/logger.js';
-import { createTestContext, type TestContext } from '../../../test/helpers/plugin-context.js';
+import type { Logger } from 'xlive/sdk';
+import { createTestContext, type TestContext } from 'xlive/sdk/testing';
 import { createStorageLocalPlugin, type StorageLocalDeps } from '../index.js';
 import type { LocalStorage } from '../local-storage.js';
 
@@ -42,7 +42,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const recordingsDir = join(dir, 'recordings');
   const dbFile = join(dir, 'xlive.db');
   const config = { liveDir, recordingsDir, ...opts.config };
-  const t = createTestContext<Record<string, unknown>>({ id: 'storage-local', config, dbFile, ...(opts.log ? { log: opts.log } : {}) });
+  const t = createTestContext<Record<string, unknown>>({ id: 'storage-local', manifestFrom: import.meta.url, config, dbFile, ...(opts.log ? { log: opts.log } : {}) });
   const plugin = createStorageLocalPlugin(opts.deps);
   const instance = plugin.setup(t.ctx);
   t.commit();
