@@ -304,8 +304,10 @@ describe('system API: lists, events cursor, 405, logs, restart, backup and resto
       assert.equal(r.type, 'application/problem+json', what);
       assert.match(String(r.body['detail']), message, what);
     }
-    const oversized = await sendArchive(b.httpUrl, Buffer.alloc(3 * 1024 * 1024, 1), bToken);
-    assert.equal(oversized.status, 413);
+    // Oversized: 413 and the connection closed while the client may still be sending. Under load the
+    // client can see the close before the answer (fetch fails with a reset): a refusal either way.
+    const oversized = await sendArchive(b.httpUrl, Buffer.alloc(3 * 1024 * 1024, 1), bToken).catch((err: Error) => ({ status: 0, reset: String(err.cause ?? err.message) }));
+    assert.ok(oversized.status === 413 || oversized.status === 0, JSON.stringify(oversized));
     // Nothing changed and nothing restarted: B's own token works, A's does not.
     assert.equal((await call(b.httpUrl, 'GET', '/api/v1/stream-keys', { token: bToken })).status, 200);
     assert.equal((await call(b.httpUrl, 'GET', '/api/v1/stream-keys', { token: adminToken })).status, 401);
