@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValidationError } from '../../core/errors/xlive-error.js';
+import { mtimeOf, pendingRequestIds, readSmallFile as readRootSpoolFile, spoolRequestId } from '../system/root-spool-files.js';
 import { checkBoxChange, type BoxChange } from './box-change-rules.js';
 
 const ID_PATTERN = /^b-[0-9]{14}-[0-9a-f]{8}$/;
@@ -42,15 +42,9 @@ export class BoxconfSpool {
 
   /** Request ids waiting for the helper, oldest first. */
   pending(): string[] {
-    if (!existsSync(this.dir)) return [];
-    return readdirSync(this.dir)
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => f.slice(0, -'.json'.length))
-      .filter((id) => ID_PATTERN.test(id))
-      .map((id) => ({ id, at: mtimeOf(join(this.dir, `${id}.json`)) }))
-      .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1))
-      .map((r) => r.id);
+    return pendingRequestIds(this.dir, ID_PATTERN);
   }
+
 
   /** When a request was queued (its file's time), or undefined when it is gone. */
   queuedAt(id: string): number | undefined {
@@ -88,20 +82,11 @@ export class BoxconfSpool {
 }
 
 export function newBoxconfId(now: Date): string {
-  const t = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  return `b-${t}-${randomBytes(4).toString('hex')}`;
+  return spoolRequestId('b', now);
 }
 
 export function isBoxconfId(id: string): boolean {
   return ID_PATTERN.test(id);
-}
-
-function mtimeOf(path: string): number {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return 0;
-  }
 }
 
 function parse(text: string, id: string): Record<string, unknown> {
@@ -117,22 +102,7 @@ function parse(text: string, id: string): Record<string, unknown> {
   return o;
 }
 
-/** Read a small regular file through an fd opened with O_NOFOLLOW (a link is refused, never followed). */
+/** A small regular file of the spool or the result, read without following links (VALIDATION_FAILED otherwise). */
 export function readSmallFile(path: string, max: number): string {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new ValidationError(`${path} is a symbolic link`);
-    throw err;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size > max) throw new ValidationError(`${path} is not a small regular file`);
-    const buf = Buffer.alloc(st.size);
-    const n = readSync(fd, buf, 0, st.size, 0);
-    return buf.subarray(0, n).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
+  return readRootSpoolFile(path, max, (m) => new ValidationError(m));
 }

@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, constants, createWriteStream, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, constants, createWriteStream, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PayloadTooLargeError, UpdatePackageInvalidError } from '../../core/errors/xlive-error.js';
+import { pendingRequestIds, readSmallFile, spoolRequestId } from '../system/root-spool-files.js';
 
 /** A Debian package is an `ar` archive whose first member is `debian-binary`. */
 const DEB_MAGIC = Buffer.from('!<arch>\ndebian-binary   ', 'latin1');
@@ -65,15 +66,9 @@ export class UpdateSpool {
 
   /** Request ids waiting for the updater, oldest first. */
   pending(): string[] {
-    if (!existsSync(this.dir)) return [];
-    return readdirSync(this.dir)
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => f.slice(0, -'.json'.length))
-      .filter((id) => ID_PATTERN.test(id))
-      .map((id) => ({ id, at: mtimeOf(join(this.dir, `${id}.json`)) }))
-      .sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1))
-      .map((r) => r.id);
+    return pendingRequestIds(this.dir, ID_PATTERN);
   }
+
 
   isQueued(id: string): boolean {
     return ID_PATTERN.test(id) && existsSync(join(this.dir, `${id}.json`));
@@ -90,7 +85,7 @@ export class UpdateSpool {
     const meta = join(this.dir, `${id}.json`);
     const dest = join(workDir, `${id}.deb`);
     try {
-      const request = parseRequest(readSmallFile(meta, MAX_REQUEST_JSON), id);
+      const request = parseRequest(readSmallFile(meta, MAX_REQUEST_JSON, (m) => new UpdatePackageInvalidError(m)), id);
       copyRegularFile(src, dest, maxBytes);
       return { request, deb: dest };
     } finally {
@@ -101,20 +96,11 @@ export class UpdateSpool {
 }
 
 export function newRequestId(now: Date): string {
-  const t = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  return `u-${t}-${randomBytes(4).toString('hex')}`;
+  return spoolRequestId('u', now);
 }
 
 export function isRequestId(id: string): boolean {
   return ID_PATTERN.test(id);
-}
-
-function mtimeOf(path: string): number {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return 0;
-  }
 }
 
 function notADeb(): UpdatePackageInvalidError {
@@ -137,22 +123,6 @@ function parseRequest(text: string, id: string): UpdateRequest {
     bytes: typeof r.bytes === 'number' ? r.bytes : 0,
     sha256: typeof r.sha256 === 'string' ? r.sha256.slice(0, 64) : '',
   };
-}
-
-function readSmallFile(path: string, max: number): string {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size > max) throw new UpdatePackageInvalidError(`${path} is not a small regular file`);
-    const buf = Buffer.alloc(st.size);
-    const n = readSync(fd, buf, 0, st.size, 0);
-    return buf.subarray(0, n).toString('utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new UpdatePackageInvalidError(`${path} is a symbolic link`);
-    throw err;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Copy through an fd opened with O_NOFOLLOW (a link in the spool is refused, never followed). */
