@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { loadConfig } from '../../core/config/config-loader.js';
 import { describeError } from '../../core/errors/xlive-error.js';
 import { SinkLogger, streamSink } from '../../core/logging/logger.js';
-import { run } from '../update/deb-tools.js';
+import { run, serviceGid } from '../update/deb-tools.js';
 import { BoxconfApplier, type LiveActions } from './boxconf-applier.js';
 import { BoxconfResultFile, resultFileOf } from './boxconf-result.js';
 import { BoxconfSpool, boxconfSpoolDirOf } from './boxconf-spool.js';
@@ -74,12 +74,6 @@ function systemActions(): LiveActions {
     wifiForgotten: () => systemctl('stop', '--no-block', 'wpa_supplicant@wlan0.service'),
     reboot: () => systemctl('reboot', '--no-block'),
   };
-}
-
-async function serviceGid(): Promise<number | undefined> {
-  const r = await run('getent', ['group', 'xlive']);
-  const gid = Number(r.stdout.split(':')[2]);
-  return r.code === 0 && Number.isInteger(gid) ? gid : undefined;
 }
 
 try {

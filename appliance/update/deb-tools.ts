@@ -76,3 +76,10 @@ export function parseFields(text: string): Record<string, string> {
 export function lastLine(s: string): string {
   return s.trim().split('\n').at(-1)?.slice(0, 300) ?? '';
 }
+
+/** The gid of the service's group `xlive` (root helpers give it read access to their results), if it exists. */
+export async function serviceGid(): Promise<number | undefined> {
+  const r = await run('getent', ['group', 'xlive']);
+  const gid = Number(r.stdout.split(':')[2]);
+  return r.code === 0 && Number.isInteger(gid) ? gid : undefined;
+}

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../core/config/config-loader.js';
 import { describeError } from '../../core/errors/xlive-error.js';
 import { SinkLogger, streamSink } from '../../core/logging/logger.js';
-import { compareVersions, hostArchitecture, installDeb, installedVersion, readDebControl, run } from './deb-tools.js';
+import { compareVersions, hostArchitecture, installDeb, installedVersion, readDebControl, run, serviceGid } from './deb-tools.js';
 import { restoreDatabases, snapshotDatabases } from './data-snapshot.js';
 import { SystemdUnit, waitUntilReady } from './readiness-gate.js';
 import { repackInstalled } from './repack-installed.js';
@@ -61,12 +61,6 @@ async function main(): Promise<number> {
   const done = await updater.runPending();
   for (const e of done) log.info(`update ${e.id}: ${e.step}: ${e.message}`);
   return done.some((e) => e.step === 'rollback-failed') ? 1 : 0;
-}
-
-async function serviceGid(): Promise<number | undefined> {
-  const r = await run('getent', ['group', 'xlive']);
-  const gid = Number(r.stdout.split(':')[2]);
-  return r.code === 0 && Number.isInteger(gid) ? gid : undefined;
 }
 
 try {
