@@ -29,19 +29,13 @@ export { SeededRandom, seededRandom } from './seeded-random.js';
 export { FLV_HEADER_AV, SAMPLE_FLV, flvBytes, flvTagBytes, type FlvTagSpec } from './flv-bytes.js';
 /** Frames for codec tests: the hub's own Frame implementation (plain fields plus a `shared()` memo). */
 export { MediaFrame as TestFrame } from '../../streams/media-frame.js';
+import type { StreamHubOptions } from '../../streams/stream-hub.js';
 import { silentLogger } from './test-logger.js';
 export { silentLogger, recordingLogger, type RecordedLine, type RecordingLogger } from './test-logger.js';
 import { testGateChain as concreteGateChain } from './test-gate-chain.js';
 
-/** The stream hub's tuning (the box's `streams.*` settings). */
-export interface TestHubOptions {
-  gopCacheBytes: number;
-  readerQueueBytes: number;
-  readerQueueMs: number;
-  slowReaderGraceMs: number;
-  maxStreams: number;
-  takeover: boolean;
-}
+/** The stream hub's tuning (the box's `streams.*` settings): the hub's own options type. */
+export type TestHubOptions = StreamHubOptions;
 
 /** A real stream hub, seen as plugins see it (`ctx.streams`, with every permission), and stopped as the box stops it. */
 export interface TestHub extends StreamApi {
